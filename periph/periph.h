@@ -29,9 +29,17 @@ device cmsdk_uart_device(cmsdk_uart *u);
  * the receiver is enabled, and a byte is only delivered once the previous
  * one has been read (host-side flow control): input is never lost. */
 void cmsdk_uart_feed_rx(cmsdk_uart *u, const uint8_t *data, size_t len);
+/* Host bytes firmware has not read yet (including one in the RX buffer). */
 size_t cmsdk_uart_rx_backlog(const cmsdk_uart *u);
+/* DATA writes discarded because TXEN was clear (the RTL drops them): the
+ * machine can warn that firmware forgot to enable the transmitter. */
+uint64_t cmsdk_uart_tx_dropped(const cmsdk_uart *u);
+/* Optional third line: TXOVRINT | RXOVRINT (MPS2 AN385/AN386 combine the
+ * overrun interrupts of all UARTs into IRQ 12).  Not connected by default. */
+void cmsdk_uart_set_overflow_irq(cmsdk_uart *u, irq_line ovr_irq);
 
 /* ---- CMSDK APB timer -------------------------------------------------- */
+/* For both CMSDK timers, pclk_hz = 0 means PCLK runs at the core clock. */
 typedef struct cmsdk_timer cmsdk_timer;
 cmsdk_timer *cmsdk_timer_create(const char *name, uint32_t base, const vclock *clk,
                                 uint64_t pclk_hz, irq_line irq);

@@ -1,0 +1,42 @@
+/* Decoded translation blocks: for every block Unicorn runs, its instructions
+ * with their cycle costs and memory accesses, cached by start address.  The
+ * block hook charges a whole block at once; the rest of the machine uses
+ * the per-instruction detail to place events inside a block. */
+#ifndef BULWARK_BLOCKS_H
+#define BULWARK_BLOCKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "cycles.h"
+
+typedef struct block_info {
+    uint32_t start;
+    uint32_t size;
+    uint32_t cycles;  /* all instructions, pipelining included */
+    uint32_t ninsns;
+    uint16_t flags;   /* OR of the instructions' INSN_* flags */
+    bool ends_cond_branch;
+    uint32_t cond_target; /* taken target of a final conditional branch */
+    insn_info *insns;
+    uint32_t *prefix; /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
+} block_info;
+
+typedef struct block_cache block_cache;
+
+block_cache *block_cache_create(void);
+void block_cache_destroy(block_cache *c);
+/* The decoded block at addr of `size` bytes, decoding it on first sight. */
+block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size);
+void block_cache_flush(block_cache *c);
+unsigned block_cache_count(const block_cache *c);
+
+/* Index of the instruction at pc, or -1. */
+int block_insn_index(const block_info *b, uint32_t pc);
+/* Which instruction (index >= from) made an access of `kind` to `addr`,
+ * given registers as they stand just before it: -1 when none fits. */
+int block_find_access(const block_info *b, const uint32_t r[16], uint32_t addr, int kind,
+                      int from);
+
+#endif

@@ -1,0 +1,349 @@
+/* The exception engine, as Armv7-M defines it (ARM DDI 0403, B1.5):
+ * stacking of the 8-word frame with 8-byte alignment, EXC_RETURN, MSP/PSP
+ * and CONTROL, preemption by priority, tail-chaining, fault escalation to
+ * HardFault and lockup.  Unicorn only reports that something happened; all
+ * of the above is done here on the CPU registers and guest memory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "machine_internal.h"
+
+#define EXC_RETURN_HANDLER    0xFFFFFFF1u
+#define EXC_RETURN_THREAD_MSP 0xFFFFFFF9u
+#define EXC_RETURN_THREAD_PSP 0xFFFFFFFDu
+#define XPSR_ALIGN_BIT        (1u << 9)
+#define XPSR_T_BIT            (1u << 24)
+#define CONTROL_SPSEL         2u
+
+static nvic_masks read_masks(machine *m)
+{
+    nvic_masks k;
+    k.primask = machine_reg(m, UC_ARM_REG_PRIMASK) & 1;
+    k.faultmask = machine_reg(m, UC_ARM_REG_FAULTMASK) & 1;
+    k.basepri = (uint8_t)machine_reg(m, UC_ARM_REG_BASEPRI);
+    return k;
+}
+
+static int execution_priority(machine *m)
+{
+    return nvic_execution_priority(&m->nvic, read_masks(m));
+}
+
+void exc_reset(machine *m)
+{
+    nvic_reset(&m->nvic, m->board.nvic_irqs, m->board.nvic_priority_bits);
+    memset(&m->scb, 0, sizeof(m->scb));
+    m->scb.ccr = CCR_STKALIGN;
+    m->fault_pending = false;
+    m->locked_up = false;
+}
+
+/* Guest memory as the exception engine sees it: only real memory regions,
+ * writes only where the CPU could store. */
+static bool frame_access(machine *m, uint32_t addr, uint32_t *words, bool write)
+{
+    const board_memory *mem = board_memory_containing(&m->board, addr, 32);
+    if (mem == NULL || (write && !mem->writable) || (addr & 3) != 0) {
+        return false;
+    }
+    uc_err e = write ? uc_mem_write(m->uc, addr, words, 32) : uc_mem_read(m->uc, addr, words, 32);
+    return e == UC_ERR_OK;
+}
+
+static void lockup(machine *m, const char *why, uint32_t pc)
+{
+    m->locked_up = true;
+    snprintf(m->lockup_reason, sizeof(m->lockup_reason), "%s (at pc 0x%08x)", why, pc);
+    machine_request_stop(m, STOP_EXIT);
+}
+
+static void record_fault(machine *m, int taken, const pending_fault *f)
+{
+    m->stats.faults++;
+    if (m->stats.fault_log_len == MACHINE_MAX_FAULT_RECORDS) {
+        return;
+    }
+    fault_record *r = &m->stats.fault_log[m->stats.fault_log_len++];
+    r->cycle = m->cycles;
+    r->exception = taken;
+    r->cause = f->exc;
+    r->pc = f->return_pc;
+    r->cfsr = f->cfsr;
+    r->hfsr = f->hfsr;
+    r->address = f->address;
+    r->address_valid = f->address_valid;
+}
+
+/* Push the frame of the interrupted context.  SP moves even when a write
+ * fails, as on silicon; the caller turns failure into STKERR. */
+static bool push_frame(machine *m, uint32_t return_pc, uint32_t *exc_return)
+{
+    uint32_t ipsr = machine_reg(m, UC_ARM_REG_IPSR);
+    uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
+    uint32_t sp = machine_reg(m, UC_ARM_REG_SP);
+    const int regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                         UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
+    uint32_t frame[8];
+    for (int i = 0; i < 6; i++) {
+        frame[i] = machine_reg(m, regs[i]);
+    }
+    frame[6] = return_pc & ~1u;
+    frame[7] = machine_reg(m, UC_ARM_REG_XPSR) & ~XPSR_ALIGN_BIT;
+    bool realign = (sp & 4u) && (m->scb.ccr & CCR_STKALIGN);
+    uint32_t fp = (sp - 32u) & ~(realign ? 4u : 0u);
+    if (realign) {
+        frame[7] |= XPSR_ALIGN_BIT;
+    }
+    machine_set_reg(m, UC_ARM_REG_SP, fp);
+    if (ipsr != 0) {
+        *exc_return = EXC_RETURN_HANDLER;
+    } else {
+        *exc_return = (control & CONTROL_SPSEL) ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP;
+    }
+    return frame_access(m, fp, frame, true);
+}
+
+/* Handler mode, MSP, vector fetch, PC.  Returns false on a vector fetch
+ * failure (the caller escalates). */
+static bool vector_enter(machine *m, int exc, uint32_t exc_return, unsigned cost)
+{
+    uint32_t vector;
+    if (uc_mem_read(m->uc, m->scb.vtor + 4u * (uint32_t)exc, &vector, 4) != UC_ERR_OK ||
+        board_memory_containing(&m->board, m->scb.vtor + 4u * (uint32_t)exc, 4) == NULL) {
+        return false;
+    }
+    /* XPSR write: IPSR = exc switches to handler mode (SP becomes MSP), IT
+     * bits cleared, T taken from the vector as the hardware does. */
+    machine_set_reg(m, UC_ARM_REG_XPSR, (uint32_t)exc | ((vector & 1u) ? XPSR_T_BIT : 0));
+    uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
+    machine_set_reg(m, UC_ARM_REG_CONTROL, control & ~CONTROL_SPSEL);
+    machine_set_reg(m, UC_ARM_REG_LR, exc_return);
+    machine_set_reg(m, UC_ARM_REG_PC, vector);
+    nvic_activate(&m->nvic, exc);
+    m->cycles += cost;
+    m->stats.exceptions_taken++;
+    m->stats.per_exception[exc]++;
+    machine_update_privilege(m);
+    return true;
+}
+
+/* Which handler a synchronous fault of type `exc` reaches: itself when
+ * enabled and of enough priority, else HardFault (FORCED), else lockup. */
+static int escalate(machine *m, int exc, uint32_t *hfsr)
+{
+    int prio = execution_priority(m);
+    if (exc != EXC_HARDFAULT && m->nvic.enabled[exc] && nvic_can_preempt(&m->nvic, exc, prio)) {
+        return exc;
+    }
+    if (exc != EXC_HARDFAULT) {
+        *hfsr |= HFSR_FORCED;
+    }
+    return nvic_can_preempt(&m->nvic, EXC_HARDFAULT, prio) ? EXC_HARDFAULT : 0;
+}
+
+static void take(machine *m, int exc, uint32_t return_pc, bool async);
+
+/* Stacking failed: a derived BusFault replaces the exception. */
+static void stacking_failed(machine *m, int exc, bool async, uint32_t exc_return,
+                            uint32_t return_pc)
+{
+    pending_fault f = {.exc = EXC_BUSFAULT, .cfsr = CFSR_STKERR, .return_pc = return_pc};
+    if (async) {
+        nvic_set_pending(&m->nvic, exc); /* the interrupt is still wanted */
+    }
+    int target = escalate(m, EXC_BUSFAULT, &f.hfsr);
+    m->scb.cfsr |= f.cfsr;
+    m->scb.hfsr |= f.hfsr;
+    record_fault(m, target, &f);
+    if (target == 0 || exc == EXC_HARDFAULT) {
+        lockup(m, "stacking failed while entering HardFault", return_pc);
+        return;
+    }
+    if (!vector_enter(m, target, exc_return, CYCLES_EXC_ENTRY)) {
+        lockup(m, "vector table fetch failed", return_pc);
+    }
+}
+
+static void take(machine *m, int exc, uint32_t return_pc, bool async)
+{
+    uint32_t exc_return;
+    if (!push_frame(m, return_pc, &exc_return)) {
+        stacking_failed(m, exc, async, exc_return, return_pc);
+        return;
+    }
+    if (vector_enter(m, exc, exc_return, CYCLES_EXC_ENTRY)) {
+        return;
+    }
+    if (exc == EXC_HARDFAULT) {
+        lockup(m, "vector table fetch failed for HardFault", return_pc);
+        return;
+    }
+    m->scb.hfsr |= HFSR_VECTTBL;
+    nvic_deactivate(&m->nvic, exc);
+    if (!vector_enter(m, EXC_HARDFAULT, exc_return, 0)) {
+        lockup(m, "vector table fetch failed for HardFault", return_pc);
+    }
+}
+
+bool exc_dispatch_pending(machine *m)
+{
+    int exc = nvic_next_pending(&m->nvic);
+    if (exc == 0 || !nvic_can_preempt(&m->nvic, exc, execution_priority(m))) {
+        return false;
+    }
+    take(m, exc, machine_reg(m, UC_ARM_REG_PC), true);
+    return true;
+}
+
+bool exc_wakeup_pending(machine *m)
+{
+    /* WFI wakes for an interrupt that could preempt were PRIMASK clear. */
+    int exc = nvic_next_pending(&m->nvic);
+    if (exc == 0) {
+        return false;
+    }
+    nvic_masks k = read_masks(m);
+    k.primask = false;
+    return nvic_can_preempt(&m->nvic, exc, nvic_execution_priority(&m->nvic, k));
+}
+
+void exc_raise_fault(machine *m, const pending_fault *f)
+{
+    pending_fault g = *f;
+    int target = escalate(m, f->exc, &g.hfsr);
+    m->scb.cfsr |= g.cfsr;
+    m->scb.hfsr |= g.hfsr;
+    if (g.address_valid && (g.cfsr & CFSR_BFARVALID)) {
+        m->scb.bfar = g.address;
+    }
+    if (g.address_valid && (g.cfsr & CFSR_MMARVALID)) {
+        m->scb.mmfar = g.address;
+    }
+    record_fault(m, target, &g);
+    if (target == 0) {
+        lockup(m, "fault while HardFault or NMI was active", g.return_pc);
+        return;
+    }
+    take(m, target, g.return_pc, false);
+}
+
+void exc_raise_sync(machine *m, int exc, uint32_t return_pc)
+{
+    uint32_t hfsr = 0;
+    int target = escalate(m, exc, &hfsr);
+    if (target == exc) {
+        take(m, exc, return_pc, false);
+        return;
+    }
+    pending_fault f = {.exc = exc, .hfsr = hfsr, .return_pc = return_pc};
+    m->scb.hfsr |= hfsr;
+    record_fault(m, target, &f);
+    if (target == 0) {
+        lockup(m, "SVC or debug event while HardFault or NMI was active", return_pc);
+        return;
+    }
+    take(m, target, return_pc, false);
+}
+
+static bool valid_exc_return(uint32_t v)
+{
+    return v == EXC_RETURN_HANDLER || v == EXC_RETURN_THREAD_MSP || v == EXC_RETURN_THREAD_PSP;
+}
+
+static void invalid_return(machine *m, uint32_t value)
+{
+    pending_fault f = {.exc = EXC_USAGEFAULT, .cfsr = CFSR_INVPC, .return_pc = value & ~1u};
+    exc_raise_fault(m, &f);
+}
+
+/* Restore the frame at the stack EXC_RETURN names.  False: unstacking
+ * failed (UNSTKERR) and nothing was changed. */
+static bool pop_frame(machine *m, uint32_t value)
+{
+    bool psp = (value & 4u) != 0;
+    uint32_t sp = machine_reg(m, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
+    uint32_t f[8];
+    if (!frame_access(m, sp, f, false)) {
+        return false;
+    }
+    uint32_t xpsr = f[7];
+    uint32_t new_sp = sp + 32u + ((xpsr & XPSR_ALIGN_BIT) && (m->scb.ccr & CCR_STKALIGN) ? 4u : 0);
+    machine_set_reg(m, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP, new_sp);
+    uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
+    machine_set_reg(m, UC_ARM_REG_CONTROL, (control & ~CONTROL_SPSEL) | (psp ? CONTROL_SPSEL : 0));
+    const int regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                         UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
+    for (int i = 0; i < 6; i++) {
+        machine_set_reg(m, regs[i], f[i]);
+    }
+    /* XPSR last but one: it switches mode (and the banked SP) per IPSR. */
+    machine_set_reg(m, UC_ARM_REG_XPSR, xpsr & ~XPSR_ALIGN_BIT);
+    machine_set_reg(m, UC_ARM_REG_PC, (f[6] & ~1u) | ((xpsr & XPSR_T_BIT) ? 1u : 0));
+    return true;
+}
+
+static void unstacking_failed(machine *m, uint32_t value)
+{
+    pending_fault f = {.exc = EXC_BUSFAULT, .cfsr = CFSR_UNSTKERR, .return_pc = value};
+    int target = escalate(m, EXC_BUSFAULT, &f.hfsr);
+    m->scb.cfsr |= f.cfsr;
+    m->scb.hfsr |= f.hfsr;
+    record_fault(m, target, &f);
+    if (target == 0 || !vector_enter(m, target, value, CYCLES_TAIL_CHAIN)) {
+        lockup(m, "unstacking failed during HardFault return", value);
+    }
+}
+
+void exc_return(machine *m, uint32_t pc_value)
+{
+    uint32_t value = pc_value | 1u; /* the PC register drops bit 0 */
+    int exc = (int)(machine_reg(m, UC_ARM_REG_IPSR) & 0x1FFu);
+    bool to_thread = (value & 8u) != 0;
+    bool nesting_ok = to_thread
+                          ? (nvic_only_active(&m->nvic, exc) || (m->scb.ccr & CCR_NONBASETHRDENA))
+                          : m->nvic.num_active > 1;
+    if (!valid_exc_return(value) || exc == 0 || !m->nvic.active[exc] || !nesting_ok) {
+        invalid_return(m, value);
+        return;
+    }
+    m->stats.exception_returns++;
+    if (exc != EXC_NMI) {
+        machine_set_reg(m, UC_ARM_REG_FAULTMASK, 0);
+    }
+    nvic_deactivate(&m->nvic, exc);
+    int next = nvic_next_pending(&m->nvic);
+    if (next != 0 && nvic_can_preempt(&m->nvic, next, execution_priority(m))) {
+        /* Tail-chain: the frame stays; the next handler returns with the
+         * same EXC_RETURN. */
+        m->stats.tail_chains++;
+        if (!vector_enter(m, next, value, CYCLES_TAIL_CHAIN)) {
+            lockup(m, "vector table fetch failed", value);
+        }
+        return;
+    }
+    if (!pop_frame(m, value)) {
+        unstacking_failed(m, value);
+        return;
+    }
+    m->cycles += CYCLES_EXC_RETURN;
+    machine_update_privilege(m);
+}
+
+void exc_irq_set(void *ctx, int line, bool level)
+{
+    machine *m = ctx;
+    nvic_set_level(&m->nvic, line, level);
+    if (level) {
+        machine_request_stop(m, STOP_EVAL);
+    }
+}
+
+void exc_systick_set(void *ctx, int line, bool level)
+{
+    (void)line;
+    machine *m = ctx;
+    if (level) {
+        nvic_set_pending(&m->nvic, EXC_SYSTICK);
+        machine_request_stop(m, STOP_EVAL);
+    }
+}

@@ -1,0 +1,247 @@
+/* The machine: Unicorn CPU, memory map, bus and devices, and the run loop
+ * that interleaves translated code with virtual time and exceptions. */
+#include "machine_internal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t machine_reg(machine *m, int reg)
+{
+    uint32_t v = 0;
+    uc_reg_read(m->uc, reg, &v);
+    return v;
+}
+
+void machine_set_reg(machine *m, int reg, uint32_t value)
+{
+    uc_reg_write(m->uc, reg, &value);
+}
+
+void machine_read_core(machine *m, uint32_t r[16])
+{
+    static const int ids[16] = {UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+                                UC_ARM_REG_R4,  UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+                                UC_ARM_REG_R8,  UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+                                UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,  UC_ARM_REG_PC};
+    void *ptrs[16];
+    for (int i = 0; i < 16; i++) {
+        ptrs[i] = &r[i];
+    }
+    uc_reg_read_batch(m->uc, (int *)ids, ptrs, 16);
+}
+
+void machine_request_stop(machine *m, unsigned why)
+{
+    m->stop |= why;
+    /* Never from inside a device access: Unicorn would abandon the block
+     * there and resume it from its start, repeating what already ran.  The
+     * block hook stops cleanly before the next block instead. */
+    if (m->running && !m->in_access) {
+        uc_emu_stop(m->uc);
+    }
+}
+
+/* ---- time inside a block ------------------------------------------------ */
+
+static int access_instruction(machine *m)
+{
+    if (m->access_index == -2) {
+        uint32_t r[16];
+        machine_read_core(m, r);
+        int kind = m->access_write ? MEM_STORE : MEM_LOAD;
+        m->access_index = block_find_access(m->cur, r, m->access_addr, kind, m->access_cursor);
+    }
+    return m->access_index;
+}
+
+uint64_t machine_now(machine *m)
+{
+    if (!m->in_access || m->cur == NULL) {
+        return m->cycles;
+    }
+    int idx = access_instruction(m);
+    return m->cur_start_cycles + m->cur->prefix[idx < 0 ? 0 : idx];
+}
+
+static uint64_t clock_now(void *ctx)
+{
+    return machine_now(ctx);
+}
+
+void machine_settle(machine *m, uint32_t pc, bool executed)
+{
+    if (m->cur == NULL) {
+        return;
+    }
+    int idx = block_insn_index(m->cur, pc);
+    if (idx < 0) {
+        return;
+    }
+    unsigned done = (unsigned)idx + (executed ? 1u : 0u);
+    m->cycles = m->cur_start_cycles + m->cur->prefix[done];
+    m->insns = m->cur_start_insns + done;
+}
+
+/* ---- hooks --------------------------------------------------------------- */
+
+static bool any_pending(const nvic *n)
+{
+    return nvic_next_pending(n) != 0;
+}
+
+static bool privilege_changed(machine *m)
+{
+    bool unpriv = machine_reg(m, UC_ARM_REG_IPSR) == 0 && (machine_reg(m, UC_ARM_REG_CONTROL) & 1);
+    return unpriv != m->unprivileged;
+}
+
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    machine *m = user;
+    if (m->pending_refill == (uint32_t)addr) {
+        m->cycles += CYCLES_REFILL; /* the previous block's branch was taken */
+    }
+    m->pending_refill = 0;
+    bool recheck = m->recheck && (any_pending(&m->nvic) || privilege_changed(m));
+    m->recheck = false;
+    if (m->stop || m->cycles >= m->deadline || recheck) {
+        m->stop |= recheck ? STOP_EVAL : STOP_DEADLINE;
+        m->cur = NULL;
+        uc_emu_stop(uc); /* this block does not run, so it is not charged */
+        return;
+    }
+    block_info *b = block_cache_get(m->blocks, uc, (uint32_t)addr, size);
+    m->cur = b;
+    m->cur_start_cycles = m->cycles;
+    m->cur_start_insns = m->insns;
+    m->access_cursor = 0;
+    m->cycles += b->cycles;
+    m->insns += b->ninsns;
+    m->pending_refill = b->ends_cond_branch ? b->cond_target : 0;
+    m->recheck = (b->flags & INSN_MASK_CHANGE) != 0;
+}
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    (void)uc;
+    machine_handle_intr(user, intno);
+}
+
+static bool on_invalid(uc_engine *uc, void *user)
+{
+    (void)uc;
+    machine_handle_invalid(user);
+    return true;
+}
+
+static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                         void *user)
+{
+    (void)uc;
+    (void)size;
+    (void)value;
+    machine *m = user;
+    m->memfault_addr = (uint32_t)addr;
+    m->memfault_type = type;
+    m->memfault_index = -1;
+    bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+    if (!fetch && m->cur != NULL) {
+        uint32_t r[16];
+        machine_read_core(m, r);
+        bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+        m->memfault_index = block_find_access(m->cur, r, (uint32_t)addr,
+                                              write ? MEM_STORE : MEM_LOAD, m->access_cursor);
+    }
+    m->stop |= STOP_MEMFAULT;
+    return false; /* abandon the access: the instruction has no effect */
+}
+
+/* ---- bus observer ---------------------------------------------------------- */
+
+static void access_begin(void *ctx, uint32_t addr, unsigned size, bool is_write)
+{
+    (void)size;
+    machine *m = ctx;
+    m->in_access = true;
+    m->access_addr = addr;
+    m->access_write = is_write;
+    m->access_index = -2;
+}
+
+static void access_end(void *ctx)
+{
+    machine *m = ctx;
+    if (m->access_index >= 0) {
+        m->access_cursor = m->access_index + 1;
+    }
+    m->in_access = false;
+    /* A device may have scheduled something sooner than the deadline. */
+    uint64_t next = evq_next(m->events);
+    if (next < m->deadline) {
+        m->deadline = next;
+    }
+}
+
+static void bus_error(void *ctx, uint32_t addr, unsigned size, bool is_write, const char *why)
+{
+    (void)size;
+    (void)is_write;
+    (void)why;
+    machine *m = ctx;
+    m->stats.bus_errors++;
+    /* The access has already completed as far as the CPU knows: report it
+     * as an imprecise BusFault, as a buffered write on silicon would be. */
+    m->fault = (pending_fault){.exc = EXC_BUSFAULT, .cfsr = CFSR_IMPRECISERR, .address = addr};
+    m->fault_pending = true;
+    machine_request_stop(m, STOP_EVAL);
+}
+
+/* ---- privilege: the PPB is never accessible unprivileged ------------------ */
+
+void machine_update_privilege(machine *m)
+{
+    bool unpriv = machine_reg(m, UC_ARM_REG_IPSR) == 0 && (machine_reg(m, UC_ARM_REG_CONTROL) & 1);
+    if (unpriv == m->unprivileged) {
+        return;
+    }
+    m->unprivileged = unpriv;
+    for (unsigned i = 0; i < m->num_ppb_pages; i++) {
+        uc_mem_protect(m->uc, m->ppb_pages[i], 0x400,
+                       unpriv ? UC_PROT_NONE : UC_PROT_READ | UC_PROT_WRITE);
+    }
+}
+
+int machine_install_hooks(machine *m)
+{
+    uc_hook h;
+    uc_err e = uc_hook_add(m->uc, &h, UC_HOOK_BLOCK, (void *)on_block, m, 1, 0);
+    if (e == UC_ERR_OK) {
+        e = uc_hook_add(m->uc, &h, UC_HOOK_INTR, (void *)on_intr, m, 1, 0);
+    }
+    if (e == UC_ERR_OK) {
+        e = uc_hook_add(m->uc, &h, UC_HOOK_INSN_INVALID, (void *)on_invalid, m, 1, 0);
+    }
+    if (e == UC_ERR_OK) {
+        e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, (void *)on_mem_fault, m,
+                        1, 0);
+    }
+    return e == UC_ERR_OK ? 0 : -1;
+}
+
+bus_observer machine_bus_observer(machine *m)
+{
+    bus_observer o = {
+        .access_begin = access_begin,
+        .access_end = access_end,
+        .error = bus_error,
+        .ctx = m,
+    };
+    return o;
+}
+
+vclock machine_vclock(machine *m)
+{
+    vclock c = {.now = clock_now, .ctx = m, .events = m->events, .hz = m->board.clock_hz};
+    return c;
+}

@@ -1,0 +1,85 @@
+/* The simulated microcontroller: a Unicorn Cortex-M CPU plus everything
+ * Unicorn does not model (exceptions, devices, virtual time).  Reports and
+ * front ends read the machine through this API only. */
+#ifndef BULWARK_MACHINE_H
+#define BULWARK_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "board.h"
+#include "elf_load.h"
+
+typedef struct machine machine;
+
+enum run_end {
+    END_TIME_LIMIT,     /* ran for the requested duration */
+    END_FIRMWARE_EXIT,  /* simulation-control EXIT or semihosting exit */
+    END_LOCKUP,         /* the core locked up (fault during HardFault/NMI) */
+    END_ASLEEP_FOREVER, /* wfi with nothing left that could wake it */
+    END_INTERNAL_ERROR, /* a simulator invariant broke */
+};
+
+typedef struct machine_options {
+    FILE *uart_out;       /* where UART0 output goes (stdout by default) */
+    bool echo_all_uarts;  /* also copy UART1/2 to uart_out, prefixed */
+} machine_options;
+
+typedef struct fault_record {
+    uint64_t cycle;
+    int exception;   /* EXC_* number actually taken (after escalation) */
+    int cause;       /* EXC_* number of the original fault */
+    uint32_t pc;     /* address of the faulting instruction */
+    uint32_t cfsr;   /* status bits this fault set */
+    uint32_t hfsr;
+    uint32_t address; /* MMFAR/BFAR when valid */
+    bool address_valid;
+} fault_record;
+
+#define MACHINE_MAX_FAULT_RECORDS 32
+
+typedef struct machine_stats {
+    uint64_t cycles;
+    uint64_t instructions;
+    uint64_t sleep_cycles;
+    uint64_t exceptions_taken;
+    uint64_t tail_chains;
+    uint64_t exception_returns;
+    uint64_t per_exception[16 + 240];
+    uint64_t faults;
+    uint64_t bus_errors; /* guest accesses to nothing or with a bad width */
+    uint64_t blocks_decoded;
+    fault_record fault_log[MACHINE_MAX_FAULT_RECORDS];
+    unsigned fault_log_len;
+} machine_stats;
+
+typedef struct run_result {
+    enum run_end end;
+    uint32_t exit_code; /* END_FIRMWARE_EXIT */
+    char detail[256];   /* lockup / error explanation */
+} run_result;
+
+machine *machine_create(const board *b, const machine_options *opt, char *err, size_t errlen);
+void machine_destroy(machine *m);
+/* Copy an ELF's segments into memory; the image must stay alive while the
+ * machine runs (its symbols name addresses in reports). */
+int machine_load(machine *m, const elf_image *img, char *err, size_t errlen);
+/* Power-on reset: devices, NVIC, CPU from the vector table at address 0. */
+void machine_reset(machine *m);
+/* Run for at most `cycles` more model cycles. */
+run_result machine_run(machine *m, uint64_t cycles);
+
+const machine_stats *machine_get_stats(const machine *m);
+const board *machine_board(const machine *m);
+uint64_t machine_cycles(const machine *m);
+/* Bytes each UART has transmitted so far. */
+const uint8_t *machine_uart_log(const machine *m, int index, size_t *len);
+/* Queue host input for a UART receiver. */
+void machine_uart_input(machine *m, int index, const uint8_t *data, size_t len);
+void machine_press_button(machine *m, unsigned index, bool pressed);
+uint32_t machine_leds(const machine *m);
+const char *machine_exception_name(int exc);
+const elf_image *machine_image(const machine *m);
+
+#endif

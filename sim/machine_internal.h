@@ -1,0 +1,187 @@
+/* Machine state shared by the files that make up the machine (machine.c,
+ * exc.c, scs.c).  Nothing outside sim/ includes this. */
+#ifndef BULWARK_MACHINE_INTERNAL_H
+#define BULWARK_MACHINE_INTERNAL_H
+
+#include <unicorn/unicorn.h>
+
+#include "blocks.h"
+#include "bus.h"
+#include "evq.h"
+#include "machine.h"
+#include "nvic.h"
+#include "periph.h"
+#include "vclock.h"
+
+/* Why emulation stopped (bits). */
+enum {
+    STOP_DEADLINE = 1u << 0, /* next event or end of run */
+    STOP_EVAL = 1u << 1,     /* exception state changed: re-evaluate */
+    STOP_ERROR = 1u << 2,    /* simulator invariant broken: end the run */
+    STOP_MEMFAULT = 1u << 3, /* unmapped or protected access */
+    STOP_EXIT = 1u << 4,     /* firmware asked to end the run */
+    STOP_RESET = 1u << 5,    /* AIRCR.SYSRESETREQ */
+    STOP_SLEEP = 1u << 6,    /* WFE */
+    STOP_HANDLED = 1u << 7,  /* a hook already took the exception */
+};
+
+/* Configurable fault status bits (CFSR). */
+enum {
+    CFSR_IACCVIOL = 1u << 0,
+    CFSR_DACCVIOL = 1u << 1,
+    CFSR_MUNSTKERR = 1u << 3,
+    CFSR_MSTKERR = 1u << 4,
+    CFSR_MMARVALID = 1u << 7,
+    CFSR_IBUSERR = 1u << 8,
+    CFSR_PRECISERR = 1u << 9,
+    CFSR_IMPRECISERR = 1u << 10,
+    CFSR_UNSTKERR = 1u << 11,
+    CFSR_STKERR = 1u << 12,
+    CFSR_BFARVALID = 1u << 15,
+    CFSR_UNDEFINSTR = 1u << 16,
+    CFSR_INVSTATE = 1u << 17,
+    CFSR_INVPC = 1u << 18,
+    CFSR_NOCP = 1u << 19,
+    CFSR_UNALIGNED = 1u << 24,
+    CFSR_DIVBYZERO = 1u << 25,
+};
+enum {
+    HFSR_VECTTBL = 1u << 1,
+    HFSR_FORCED = 1u << 30,
+    HFSR_DEBUGEVT = 1u << 31,
+};
+enum {
+    CCR_NONBASETHRDENA = 1u << 0,
+    CCR_USERSETMPEND = 1u << 1,
+    CCR_UNALIGN_TRP = 1u << 3,
+    CCR_DIV_0_TRP = 1u << 4,
+    CCR_STKALIGN = 1u << 9,
+};
+#define SHCSR_MEMFAULTENA (1u << 16)
+#define SHCSR_BUSFAULTENA (1u << 17)
+#define SHCSR_USGFAULTENA (1u << 18)
+#define SCR_SLEEPONEXIT (1u << 1)
+#define DEMCR_TRCENA (1u << 24)
+
+typedef struct scb_regs {
+    uint32_t vtor;
+    uint32_t scr;
+    uint32_t ccr;
+    uint32_t cfsr;
+    uint32_t hfsr;
+    uint32_t mmfar;
+    uint32_t bfar;
+    uint32_t demcr;
+    uint32_t cpacr;
+} scb_regs;
+
+/* A synchronous fault found while emulating, raised by the run loop. */
+typedef struct pending_fault {
+    int exc;          /* EXC_MEMMANAGE / EXC_BUSFAULT / EXC_USAGEFAULT / EXC_HARDFAULT */
+    uint32_t cfsr;    /* status bits */
+    uint32_t hfsr;
+    uint32_t address; /* BFAR / MMFAR */
+    bool address_valid;
+    uint32_t return_pc; /* stacked PC */
+} pending_fault;
+
+#define MACHINE_UARTS 3
+
+typedef struct byte_log {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} byte_log;
+
+struct machine {
+    uc_engine *uc;
+    board board;
+    machine_options opt;
+    nvic nvic;
+    scb_regs scb;
+    evq *events;
+    vclock clock;
+    bus *bus;
+    block_cache *blocks;
+    const elf_image *image;
+
+    /* Time.  `cycles` includes the whole block being executed. */
+    uint64_t cycles;
+    uint64_t insns;
+    uint64_t deadline;
+    uint64_t sleep_cycles;
+    bool running; /* inside uc_emu_start */
+
+    /* The block being executed, for placing events inside it. */
+    block_info *cur;
+    uint64_t cur_start_cycles;
+    uint64_t cur_start_insns;
+    int access_cursor;       /* instructions before this one already ran */
+    uint32_t pending_refill; /* taken-branch target of the previous block */
+    bool recheck;            /* previous block changed masks or CONTROL */
+
+    /* A device access in progress (mmio callback). */
+    bool in_access;
+    uint32_t access_addr;
+    bool access_write;
+    int access_index; /* instruction index, -2 = not worked out yet */
+
+    unsigned stop;
+    char error[200];
+    /* Memory fault caught by the hook. */
+    uint32_t memfault_addr;
+    int memfault_type;
+    int memfault_index;
+
+    bool unprivileged; /* current protection of the PPB follows this */
+    bool trap_hook_on; /* CCR.DIV_0_TRP / UNALIGN_TRP checking installed */
+    uc_hook trap_hook;
+    pending_fault fault;
+    bool fault_pending;
+    uint32_t exit_code;
+    bool locked_up;
+    char lockup_reason[200];
+
+    machine_stats stats;
+
+    cmsdk_uart *uart[MACHINE_UARTS];
+    byte_log uart_log[MACHINE_UARTS];
+    systick *systick;
+    dwt *dwt;
+    fpgaio *fpgaio;
+    uint32_t ppb_pages[8];
+    unsigned num_ppb_pages;
+};
+
+/* machine.c */
+uint64_t machine_now(machine *m);
+void machine_request_stop(machine *m, unsigned why);
+void machine_read_core(machine *m, uint32_t r[16]);
+void machine_update_privilege(machine *m);
+uint32_t machine_reg(machine *m, int reg);
+void machine_set_reg(machine *m, int reg, uint32_t value);
+int machine_install_hooks(machine *m);
+bus_observer machine_bus_observer(machine *m);
+vclock machine_vclock(machine *m);
+/* Cut the current block's accounting back to where it really ended. */
+void machine_settle(machine *m, uint32_t pc, bool executed);
+void machine_handle_intr(machine *m, uint32_t intno);
+void machine_handle_invalid(machine *m);
+
+/* exc.c: the exception engine */
+void exc_reset(machine *m);
+/* Take the best pending exception if it may preempt now; true if taken. */
+bool exc_dispatch_pending(machine *m);
+/* Synchronous exceptions raised by an instruction (SVC, faults). */
+void exc_raise_sync(machine *m, int exc, uint32_t return_pc);
+void exc_raise_fault(machine *m, const pending_fault *f);
+/* The CPU loaded an EXC_RETURN value into PC. */
+void exc_return(machine *m, uint32_t exc_return);
+bool exc_wakeup_pending(machine *m);
+void exc_irq_set(void *ctx, int line, bool level);
+void exc_systick_set(void *ctx, int line, bool level);
+
+/* scs.c: NVIC, SCB and debug registers at 0xE000E000 */
+device scs_device(machine *m);
+
+#endif

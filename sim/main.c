@@ -1,0 +1,316 @@
+/* bulwark: command-line front end of the simulator. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "board.h"
+#include "elf_load.h"
+#include "machine.h"
+#include "report.h"
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
+
+typedef struct run_args {
+    const char *board;
+    const char *firmware;
+    const char *duration;
+    const char *uart_in;
+    const char *uart_out;
+    uint64_t clock_hz;
+    uint32_t flash_size;
+    uint32_t ram_size;
+    bool quiet;
+} run_args;
+
+static void usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: bulwark run --board NAME --firmware FILE.elf [options]\n"
+        "       bulwark --help | --version\n"
+        "\n"
+        "run options:\n"
+        "  --board NAME        board description (sim64, mps2-an386, or a .json path)\n"
+        "  --firmware FILE     ELF image to load (entry from the vector table at 0)\n"
+        "  --for DURATION      simulated time limit: 2s, 500ms, 100us, 4000cycles (default 10s)\n"
+        "  --uart-in FILE      bytes fed to UART0's receiver ('-' for standard input)\n"
+        "  --uart-out FILE     where UART0's output goes (default standard output)\n"
+        "  --clock HZ          override the board clock (e.g. 25000000, 64M)\n"
+        "  --flash-size SIZE   override the flash size (e.g. 256K)\n"
+        "  --ram-size SIZE     override the RAM size (e.g. 128K)\n"
+        "  --quiet             no summary on standard error\n"
+        "\n"
+        "exit status: 0 ran to the limit or firmware exit 0; 1 firmware exit non-zero or\n"
+        "lockup; 2 bad input (usage, board, ELF); 3 internal simulator error\n");
+}
+
+/* "64M", "512K", "25000000" -> value; false when malformed. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno != 0 || end == s || s[0] == '-') {
+        return false;
+    }
+    uint64_t mult = 1;
+    if (*end == 'K' || *end == 'k') {
+        mult = 1024;
+        end++;
+    } else if (*end == 'M') {
+        mult = 1024 * 1024;
+        end++;
+    }
+    if (*end != '\0' || v > UINT64_MAX / mult) {
+        return false;
+    }
+    *out = v * mult;
+    return true;
+}
+
+static bool parse_clock(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || v <= 0) {
+        return false;
+    }
+    double mult = strcmp(end, "M") == 0 || strcmp(end, "MHz") == 0   ? 1e6
+                  : strcmp(end, "k") == 0 || strcmp(end, "kHz") == 0 ? 1e3
+                  : *end == '\0' || strcmp(end, "Hz") == 0           ? 1
+                                                                     : 0;
+    if (mult == 0) {
+        return false;
+    }
+    *out = (uint64_t)(v * mult + 0.5);
+    return true;
+}
+
+/* Duration -> cycles at clock hz. */
+static bool parse_duration(const char *s, uint64_t hz, uint64_t *cycles)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || v < 0) {
+        return false;
+    }
+    double secs;
+    if (strcmp(end, "cycles") == 0 || strcmp(end, "c") == 0) {
+        *cycles = (uint64_t)v;
+        return true;
+    }
+    if (strcmp(end, "s") == 0) {
+        secs = v;
+    } else if (strcmp(end, "ms") == 0) {
+        secs = v / 1e3;
+    } else if (strcmp(end, "us") == 0) {
+        secs = v / 1e6;
+    } else if (strcmp(end, "ns") == 0) {
+        secs = v / 1e9;
+    } else {
+        return false;
+    }
+    *cycles = (uint64_t)(secs * (double)hz + 0.5);
+    return true;
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "bulwark: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    return EXIT_BAD_INPUT;
+}
+
+static int parse_run(int argc, char **argv, run_args *a)
+{
+    static const struct option opts[] = {{"board", required_argument, 0, 'b'},
+                                         {"firmware", required_argument, 0, 'f'},
+                                         {"for", required_argument, 0, 't'},
+                                         {"uart-in", required_argument, 0, 'i'},
+                                         {"uart-out", required_argument, 0, 'o'},
+                                         {"clock", required_argument, 0, 'c'},
+                                         {"flash-size", required_argument, 0, 'F'},
+                                         {"ram-size", required_argument, 0, 'R'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    uint64_t v;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            a->board = optarg;
+            break;
+        case 'f':
+            a->firmware = optarg;
+            break;
+        case 't':
+            a->duration = optarg;
+            break;
+        case 'i':
+            a->uart_in = optarg;
+            break;
+        case 'o':
+            a->uart_out = optarg;
+            break;
+        case 'q':
+            a->quiet = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_OK);
+        case 'c':
+            if (!parse_clock(optarg, &a->clock_hz)) {
+                return bad("--clock: '%s' is not a frequency (e.g. 64M, 25000000)", optarg);
+            }
+            break;
+        case 'F':
+        case 'R':
+            if (!parse_size(optarg, &v) || v > UINT32_MAX) {
+                return bad("size '%s' is not a byte count (e.g. 64K)", optarg);
+            }
+            *(c == 'F' ? &a->flash_size : &a->ram_size) = (uint32_t)v;
+            break;
+        default:
+            return bad("unknown or incomplete option '%s' (see bulwark --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return bad("unexpected argument '%s'", argv[optind]);
+    }
+    if (a->board == NULL || a->firmware == NULL) {
+        return bad("%s", "run needs --board and --firmware (see bulwark --help)");
+    }
+    return EXIT_OK;
+}
+
+static int feed_input(machine *m, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "bulwark: %s: %s\n", path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    uint8_t buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        machine_uart_input(m, 0, buf, n);
+    }
+    if (f != stdin) {
+        fclose(f);
+    }
+    return EXIT_OK;
+}
+
+static int status_of(const run_result *r)
+{
+    switch (r->end) {
+    case END_FIRMWARE_EXIT:
+        return r->exit_code == 0 ? EXIT_OK : EXIT_FAILED;
+    case END_LOCKUP:
+        return EXIT_FAILED;
+    case END_INTERNAL_ERROR:
+        return EXIT_INTERNAL;
+    default:
+        return EXIT_OK;
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int simulate(const run_args *a, const board *b, const elf_image *img, FILE *out)
+{
+    char err[512];
+    uint64_t cycles = 10 * b->clock_hz;
+    if (a->duration && !parse_duration(a->duration, b->clock_hz, &cycles)) {
+        return bad("--for: '%s' is not a duration (e.g. 2s, 500ms, 4000cycles)", a->duration);
+    }
+    machine_options opt = {.uart_out = out};
+    machine *m = machine_create(b, &opt, err, sizeof(err));
+    if (m == NULL) {
+        fprintf(stderr, "bulwark: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    int status = machine_load(m, img, err, sizeof(err)) == 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    if (status != EXIT_OK) {
+        fprintf(stderr, "bulwark: %s\n", err);
+    } else {
+        machine_reset(m);
+        status = a->uart_in ? feed_input(m, a->uart_in) : EXIT_OK;
+    }
+    if (status == EXIT_OK) {
+        double t0 = now_seconds();
+        run_result r = machine_run(m, cycles);
+        double host = now_seconds() - t0;
+        fflush(out);
+        if (!a->quiet || r.end == END_LOCKUP || r.end == END_INTERNAL_ERROR) {
+            report_summary(stderr, m, &r, host);
+        }
+        status = status_of(&r);
+    }
+    machine_destroy(m);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a = {0};
+    int status = parse_run(argc, argv, &a);
+    if (status != EXIT_OK) {
+        return status;
+    }
+    char err[512];
+    board b;
+    if (board_load_named(a.board, &b, err, sizeof(err)) != 0 ||
+        board_override(&b, a.clock_hz, a.flash_size, a.ram_size, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    elf_image img;
+    if (elf_image_load(a.firmware, &b, &img, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    FILE *out = a.uart_out ? fopen(a.uart_out, "wb") : stdout;
+    if (out == NULL) {
+        fprintf(stderr, "bulwark: %s: %s\n", a.uart_out, strerror(errno));
+        elf_image_free(&img);
+        return EXIT_BAD_INPUT;
+    }
+    status = simulate(&a, &b, &img, out);
+    if (out != stdout) {
+        fclose(out);
+    }
+    elf_image_free(&img);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD_INPUT : EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("bulwark %s\n", BULWARK_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "run") == 0) {
+        return cmd_run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "bulwark: unknown command '%s' (see bulwark --help)\n", argv[1]);
+    return EXIT_BAD_INPUT;
+}
