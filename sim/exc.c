@@ -327,6 +327,10 @@ void exc_return(machine *m, uint32_t pc_value)
     }
     m->cycles += CYCLES_EXC_RETURN;
     machine_update_privilege(m);
+    if (to_thread && (m->scb.scr & SCR_SLEEPONEXIT)) {
+        /* Sleep-on-exit: the thread does not run until the next interrupt. */
+        machine_request_stop(m, STOP_HANDLED | STOP_SLEEP);
+    }
 }
 
 void exc_irq_set(void *ctx, int line, bool level)

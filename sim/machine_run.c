@@ -40,6 +40,20 @@ static void usage_fault(machine *m, uint32_t cfsr, uint32_t pc)
     exc_raise_fault(m, &f);
 }
 
+static void fetch_fault(machine *m, uint32_t pc)
+{
+    machine_settle(m, pc, false);
+    pending_fault f = {.exc = EXC_MEMMANAGE, .cfsr = CFSR_IACCVIOL, .return_pc = pc};
+    exc_raise_fault(m, &f);
+}
+
+/* Execute-never parts of the Armv7-M default memory map: Peripheral,
+ * Device and System regions. */
+static bool default_map_xn(uint32_t addr)
+{
+    return (addr >= 0x40000000u && addr < 0x60000000u) || addr >= 0xA0000000u;
+}
+
 static void semihost_write(machine *m, uint32_t addr, bool one)
 {
     for (unsigned i = 0; i < 4096; i++) {
@@ -137,8 +151,15 @@ void machine_handle_intr(machine *m, uint32_t intno)
     case QEXC_BKPT:
         breakpoint(m, pc);
         break;
+    case QEXC_PREFETCH_ABORT:
+        /* Fetch from a device region: the default memory map makes it
+         * execute-never, which is a MemManage fault (IACCVIOL). */
+        fetch_fault(m, pc);
+        break;
     default:
-        internal_error(m, "unexpected CPU exception", pc);
+        snprintf(m->error, sizeof(m->error), "unexpected CPU exception %u at pc 0x%08x", intno,
+                 pc);
+        machine_request_stop(m, STOP_ERROR);
         break;
     }
     m->cur = NULL; /* the rest of the block did not run */
@@ -150,6 +171,10 @@ static void handle_memfault(machine *m)
     uc_mem_type t = (uc_mem_type)m->memfault_type;
     pending_fault f = {.exc = EXC_BUSFAULT, .address = m->memfault_addr};
     if (t == UC_MEM_FETCH_UNMAPPED || t == UC_MEM_FETCH_PROT) {
+        if (default_map_xn(m->memfault_addr)) {
+            fetch_fault(m, m->memfault_addr);
+            return;
+        }
         f.cfsr = CFSR_IBUSERR;
         f.return_pc = m->memfault_addr;
     } else {

@@ -84,7 +84,9 @@ static void print_place(FILE *out, const machine *m, uint32_t pc)
 {
     const elf_image *img = machine_image(m);
     const elf_symbol *sym = img ? elf_symbol_at(img, pc) : NULL;
-    if (sym != NULL) {
+    /* Only a symbol that plausibly contains pc names it. */
+    uint32_t reach = sym && sym->size ? sym->size : 0x1000u;
+    if (sym != NULL && pc - sym->addr < reach) {
         fprintf(out, " (%s+0x%x)", sym->name, pc - sym->addr);
     }
 }
@@ -96,7 +98,8 @@ static void print_faults(FILE *out, const machine *m, const machine_stats *s)
         const fault_record *f = &s->fault_log[i];
         char bits[160];
         report_fault_bits(f->cfsr, f->hfsr, bits, sizeof(bits));
-        fprintf(out, "  #%u %s at pc 0x%08x", i + 1, machine_exception_name(f->exception), f->pc);
+        const char *taken = f->exception ? machine_exception_name(f->exception) : "lockup";
+        fprintf(out, "  #%u %s at pc 0x%08x", i + 1, taken, f->pc);
         print_place(out, m, f->pc);
         fprintf(out, ": %s", bits[0] ? bits : "-");
         if (f->address_valid) {

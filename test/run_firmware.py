@@ -5,7 +5,8 @@ A feature test passes when `bulwark run` exits with status 0 and the
 firmware printed "PASS <name>" (and no "FAIL <name>").  With
 --expect-lockup the run must instead end with status 1 and the word
 "lockup" somewhere in the output (the lockup firmware avoids that word
-itself, so only Bulwark's own report can supply it).
+itself, so only Bulwark's own report can supply it).  --min-sleep also
+requires the summary's sleep fraction (for wfi_sleep).
 
 Standard library only; qemu_diff.py imports run_bulwark() and
 firmware_lines() from here.
@@ -138,6 +139,16 @@ def judge_lockup(status, stdout, stderr, expected_status=1):
     return problems
 
 
+def judge_sleep(text, min_percent):
+    """Problems with the sleep fraction in Bulwark's run summary."""
+    match = re.search(r"^\s*sleep:\s*([0-9.]+)\s*%", text, re.MULTILINE)
+    if not match:
+        return ["no 'sleep: N %' line in the run summary"]
+    if float(match.group(1)) < min_percent:
+        return ["slept %s %% of cycles, expected at least %g %%" % (match.group(1), min_percent)]
+    return []
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bulwark", required=True, help="the bulwark executable")
@@ -149,6 +160,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="host seconds")
     ap.add_argument("--expect-lockup", action="store_true",
                     help="expect exit status 1 and a reported lockup instead of PASS")
+    ap.add_argument("--min-sleep", type=float, metavar="PERCENT",
+                    help="also require the run summary's 'sleep: N %%' to be at least this")
     args = ap.parse_args()
 
     status, stdout, stderr = run_bulwark(args.bulwark, args.firmware, args.uart_in,
@@ -158,6 +171,8 @@ def main():
         problems = judge_lockup(status, stdout, stderr)
     else:
         problems = judge_pass(status, stdout, stderr, args.name)
+    if args.min_sleep is not None:
+        problems += judge_sleep(stdout + stderr, args.min_sleep)
     for problem in problems:
         print("FAILED %s: %s" % (args.name, problem))
     if not problems:

@@ -7,11 +7,11 @@
  * every correct machine). */
 #include "fw.h"
 
-#define TABLE_WORDS        256u
-#define ITERATIONS         2000000u
-#define INSNS_PER_ITER     16u
-#define REF_ITERATIONS     1000u
-#define SEED               0x2545F491u
+#define TABLE_WORDS    256u
+#define ITERATIONS     2000000u
+#define INSNS_PER_ITER 16u
+#define REF_ITERATIONS 1000u
+#define SEED           0x2545F491u
 
 uint32_t compute_run(uint32_t *table, uint32_t iterations, uint32_t seed);
 

@@ -23,11 +23,6 @@
     ldr.w r0, [r0, #4]      @ 32-bit LDR encoding, so a handler must skip 4 bytes
     bx lr                   @ r0 = loaded value (or what a handler left in it)
 
-/* void fault_store(uint32_t addr, uint32_t value) */
-    FAULT_FN fault_store
-    str r1, [r0]            @ 16-bit STR
-    bx lr                   @ return
-
 /* uint32_t fault_ldm(uint32_t addr): LDM always faults when unaligned */
     FAULT_FN fault_ldm
     ldmia r0, {r0, r1}      @ multiple load; UNALIGNED whatever CCR says

@@ -14,8 +14,8 @@
  * writing their bits back. */
 #include "fw.h"
 
-#define SVC_PRIO      0x00u
-#define BUSFAULT_PRIO 0x80u
+#define SVC_PRIO          0x00u
+#define BUSFAULT_PRIO     0x80u
 #define SHPR1_BUSFAULT(p) ((uint32_t)(p) << 8)
 
 uint32_t fault_load(uint32_t addr);
@@ -89,8 +89,8 @@ static void test_disabled_faults(void)
 {
     skip_insn = true;
     fault_load(UNMAPPED_ADDR);
-    check_hardfault("busfault_disabled", CFSR_PRECISERR | CFSR_BFARVALID,
-                    addr_of(fault_load_insn), EXC_RETURN_THREAD_MSP);
+    check_hardfault("busfault_disabled", CFSR_PRECISERR | CFSR_BFARVALID, addr_of(fault_load_insn),
+                    EXC_RETURN_THREAD_MSP);
     fault_udf();
     check_hardfault("usagefault_disabled", CFSR_UNDEFINSTR, addr_of(fault_udf_insn),
                     EXC_RETURN_THREAD_MSP);
@@ -98,7 +98,7 @@ static void test_disabled_faults(void)
 
 static void test_svc_masked(void)
 {
-    skip_insn = false; /* the SVC's return address is already past it */
+    skip_insn = false;                      /* the SVC's return address is already past it */
     __asm volatile("cpsid i" ::: "memory"); /* PRIMASK = 1: SVC cannot be taken */
     fault_svc();
     __asm volatile("cpsie i" ::: "memory"); /* unmask again */
@@ -113,8 +113,8 @@ static void test_priority_escalation(void)
     SCB_SHCSR |= SHCSR_BUSFAULTENA;
     barrier();
     fault_svc();
-    check_hardfault("busfault_in_svc", CFSR_PRECISERR | CFSR_BFARVALID,
-                    addr_of(fault_load_insn), EXC_RETURN_HANDLER);
+    check_hardfault("busfault_in_svc", CFSR_PRECISERR | CFSR_BFARVALID, addr_of(fault_load_insn),
+                    EXC_RETURN_HANDLER);
     CHECK(busfaults == 0, "the BusFault handler never ran");
 }
 

@@ -1,6 +1,8 @@
 /* PendSV context switch and the thread body for pendsv_switch. */
 #include "regs.h"
 
+    .equ EXC_RETURN_PSP, 0xFFFFFFFD @ return to thread mode, process stack
+
     .syntax unified
     .thumb
     .text
@@ -32,8 +34,6 @@ pendsv_handler:
     ldr lr, =EXC_RETURN_PSP @ thread mode on PSP, also after the first switch from MSP
     bx lr                   @ exception return pops the incoming thread's frame
     .ltorg                  @ literal pool for the loads above
-
-    .equ EXC_RETURN_PSP, 0xFFFFFFFD
 
 /* Checks that \reg still holds signature word \off of this thread
  * (r11 = signature base + 11). */

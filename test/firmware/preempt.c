@@ -50,8 +50,8 @@ void irq22_handler(void) /* LOW */
 
 __attribute__((naked)) void irq23_handler(void) /* HIGH */
 {
-    __asm volatile("mov r0, lr\n\t"        /* EXC_RETURN as the argument */
-                   "b high_body\n\t");     /* tail call; returns through LR */
+    __asm volatile("mov r0, lr\n\t"    /* EXC_RETURN as the argument */
+                   "b high_body\n\t"); /* tail call; returns through LR */
 }
 
 void high_body(uint32_t lr)
@@ -63,8 +63,8 @@ void high_body(uint32_t lr)
 
 __attribute__((naked)) void irq24_handler(void) /* SAME */
 {
-    __asm volatile("mov r0, lr\n\t"        /* EXC_RETURN as the argument */
-                   "b same_body\n\t");     /* tail call; returns through LR */
+    __asm volatile("mov r0, lr\n\t"    /* EXC_RETURN as the argument */
+                   "b same_body\n\t"); /* tail call; returns through LR */
 }
 
 void same_body(uint32_t lr)

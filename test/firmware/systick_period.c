@@ -38,7 +38,7 @@ static void check_intervals(void)
     unsigned exact = 0;
     for (unsigned i = 1; i < TICKS; i++) {
         uint32_t d = stamps[i] - stamps[i - 1];
-        uart_puts("interval");
+        uart_puts(BULWARK_ONLY "interval");
         print_kv_dec("n", i);
         print_kv_dec("cycles", d);
         print_nl();

@@ -121,9 +121,7 @@ static void test_unaligned(void)
     check_fault("unaligned_ldm", CFSR_UNALIGNED, addr_of(fault_ldm_insn));
 }
 
-static void invstate_target(void)
-{
-}
+static void invstate_target(void) {}
 
 static void test_invstate(void)
 {

@@ -52,7 +52,7 @@ int main(void)
     CHECK(ticks == TICKS, "timer interrupts counted");
     CHECK(wakeups >= 1, "woke up from WFI");
     if (bulwark) {
-        uart_puts("bulwark");
+        uart_puts(BULWARK_ONLY "sleep");
         print_kv_dec("wakeups", wakeups);
         print_kv_dec("cycles_per_tick", elapsed / TICKS);
         print_nl();

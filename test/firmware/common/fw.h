@@ -22,7 +22,7 @@ typedef struct exc_frame {
 void uart_init(void);
 void uart_putc(char c);
 void uart_puts(const char *s);
-int uart_getc(void); /* blocking, polled */
+int uart_getc(void);        /* blocking, polled */
 void print_hex(uint32_t v); /* 0x%08X */
 void print_dec(uint32_t v);
 void print_sdec(int32_t v);
@@ -33,6 +33,11 @@ void print_nl(void);
 /* A whole line: "<label> 0x0000002A" */
 void print_line_hex(const char *label, uint32_t v);
 void print_line_dec(const char *label, uint32_t v);
+
+/* Starts every line printed only when running in Bulwark (cycle counts,
+ * sleep statistics).  qemu_diff.py leaves such lines out of the QEMU
+ * comparison; everything else must match QEMU line for line. */
+#define BULWARK_ONLY "[bulwark] "
 
 /* ---- machine ----------------------------------------------------------- */
 /* True when running in Bulwark (simulation control answers its ID). */
@@ -154,12 +159,12 @@ uint32_t thumb_insn_size(uint32_t addr);
 #define EXC_FRAME_HANDLER(name, cfunc)                                                             \
     __attribute__((naked)) void name(void)                                                         \
     {                                                                                              \
-        __asm volatile("tst lr, #4\n\t"   /* EXC_RETURN bit 2: frame on PSP? */                   \
-                       "ite eq\n\t"       /* choose the stack that holds the frame */             \
-                       "mrseq r0, msp\n\t" /* bit 2 clear: frame on MSP */                        \
-                       "mrsne r0, psp\n\t" /* bit 2 set: frame on PSP */                          \
-                       "mov r1, lr\n\t"   /* second argument: EXC_RETURN */                       \
-                       "b " #cfunc "\n\t" /* tail call; cfunc returns through LR */               \
+        __asm volatile("tst lr, #4\n\t"    /* EXC_RETURN bit 2: frame on PSP? */                   \
+                       "ite eq\n\t"        /* choose the stack that holds the frame */             \
+                       "mrseq r0, msp\n\t" /* bit 2 clear: frame on MSP */                         \
+                       "mrsne r0, psp\n\t" /* bit 2 set: frame on PSP */                           \
+                       "mov r1, lr\n\t"    /* second argument: EXC_RETURN */                       \
+                       "b " #cfunc "\n\t"  /* tail call; cfunc returns through LR */               \
         );                                                                                         \
     }
 

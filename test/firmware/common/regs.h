@@ -84,13 +84,13 @@
 #define CCR_UNALIGN_TRP (1u << 3)
 #define CCR_DIV_0_TRP   (1u << 4)
 
-#define SHCSR_MEMFAULTACT  (1u << 0)
-#define SHCSR_BUSFAULTACT  (1u << 1)
-#define SHCSR_USGFAULTACT  (1u << 3)
-#define SHCSR_SVCALLACT    (1u << 7)
-#define SHCSR_MEMFAULTENA  (1u << 16)
-#define SHCSR_BUSFAULTENA  (1u << 17)
-#define SHCSR_USGFAULTENA  (1u << 18)
+#define SHCSR_MEMFAULTACT (1u << 0)
+#define SHCSR_BUSFAULTACT (1u << 1)
+#define SHCSR_USGFAULTACT (1u << 3)
+#define SHCSR_SVCALLACT   (1u << 7)
+#define SHCSR_MEMFAULTENA (1u << 16)
+#define SHCSR_BUSFAULTENA (1u << 17)
+#define SHCSR_USGFAULTENA (1u << 18)
 
 /* CFSR = MMFSR (7:0) | BFSR (15:8) | UFSR (31:16) */
 #define CFSR_IBUSERR     (1u << 8)
@@ -119,9 +119,9 @@
 #define EXC_IRQ0       16
 
 /* EXC_RETURN values */
-#define EXC_RETURN_HANDLER     0xFFFFFFF1u
-#define EXC_RETURN_THREAD_MSP  0xFFFFFFF9u
-#define EXC_RETURN_THREAD_PSP  0xFFFFFFFDu
+#define EXC_RETURN_HANDLER    0xFFFFFFF1u
+#define EXC_RETURN_THREAD_MSP 0xFFFFFFF9u
+#define EXC_RETURN_THREAD_PSP 0xFFFFFFFDu
 
 #define NVIC_ISER(n) REG32(NVIC_ISER0_ADDR + 4 * (n))
 #define NVIC_ICER(n) REG32(NVIC_ICER0_ADDR + 4 * (n))
@@ -147,11 +147,11 @@
 #define DEMCR_TRCENA       (1u << 24)
 
 /* CMSDK APB UART */
-#define UART_DATA(base)     REG32((base) + 0x00)
-#define UART_STATE(base)    REG32((base) + 0x04)
-#define UART_CTRL(base)     REG32((base) + 0x08)
+#define UART_DATA(base)      REG32((base) + 0x00)
+#define UART_STATE(base)     REG32((base) + 0x04)
+#define UART_CTRL(base)      REG32((base) + 0x08)
 #define UART_INTSTATUS(base) REG32((base) + 0x0C) /* write 1 to clear */
-#define UART_BAUDDIV(base)  REG32((base) + 0x10)
+#define UART_BAUDDIV(base)   REG32((base) + 0x10)
 
 #define UART_STATE_TXFULL (1u << 0)
 #define UART_STATE_RXFULL (1u << 1)

@@ -50,7 +50,9 @@ typedef union vector_entry {
 
 #define FW_IRQ_ENTRY(n) {.handler = irq##n##_handler},
 
-__attribute__((section(".vectors"), used)) const vector_entry vector_table[16 + 48] = {
+#define VECTOR_SECTION __attribute__((section(".vectors"), used))
+
+VECTOR_SECTION const vector_entry vector_table[16 + 48] = {
     {.stack = &__stack_top},
     {.handler = reset_handler},
     {.handler = nmi_handler},
@@ -78,7 +80,8 @@ __attribute__((section(".vectors"), used)) const vector_entry vector_table[16 + 
     {.handler = timer0_handler},
     {.handler = timer1_handler},
     {.handler = dualtimer_handler},
-    FW_GENERIC_IRQS(FW_IRQ_ENTRY)};
+    FW_GENERIC_IRQS(FW_IRQ_ENTRY) /* 11-47 */
+};
 
 static void copy_data(void)
 {
