@@ -47,49 +47,6 @@ static void usage(FILE *out)
         "lockup; 2 bad input (usage, board, ELF); 3 internal simulator error\n");
 }
 
-/* "64M", "512K", "25000000" -> value; false when malformed. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno != 0 || end == s || s[0] == '-') {
-        return false;
-    }
-    uint64_t mult = 1;
-    if (*end == 'K' || *end == 'k') {
-        mult = 1024;
-        end++;
-    } else if (*end == 'M') {
-        mult = 1024 * 1024;
-        end++;
-    }
-    if (*end != '\0' || v > UINT64_MAX / mult) {
-        return false;
-    }
-    *out = v * mult;
-    return true;
-}
-
-static bool parse_clock(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno != 0 || end == s || v <= 0) {
-        return false;
-    }
-    double mult = strcmp(end, "M") == 0 || strcmp(end, "MHz") == 0   ? 1e6
-                  : strcmp(end, "k") == 0 || strcmp(end, "kHz") == 0 ? 1e3
-                  : *end == '\0' || strcmp(end, "Hz") == 0           ? 1
-                                                                     : 0;
-    if (mult == 0) {
-        return false;
-    }
-    *out = (uint64_t)(v * mult + 0.5);
-    return true;
-}
-
 /* Duration -> cycles at clock hz. */
 static bool parse_duration(const char *s, uint64_t hz, uint64_t *cycles)
 {
@@ -168,13 +125,13 @@ static int parse_run(int argc, char **argv, run_args *a)
             usage(stdout);
             exit(EXIT_OK);
         case 'c':
-            if (!parse_clock(optarg, &a->clock_hz)) {
+            if (board_parse_frequency(optarg, &a->clock_hz) != 0) {
                 return bad("--clock: '%s' is not a frequency (e.g. 64M, 25000000)", optarg);
             }
             break;
         case 'F':
         case 'R':
-            if (!parse_size(optarg, &v) || v > UINT32_MAX) {
+            if (board_parse_size(optarg, &v) != 0 || v > UINT32_MAX) {
                 return bad("size '%s' is not a byte count (e.g. 64K)", optarg);
             }
             *(c == 'F' ? &a->flash_size : &a->ram_size) = (uint32_t)v;

@@ -1,11 +1,12 @@
 /* systick_period: SysTick on the processor clock with RVR = 999.
  *
  * Asserts (both machines): the SysTick exception fires TICKS times while
- * the thread sleeps in WFI; in the first handler COUNTFLAG reads 1 and a
- * second read returns 0 (reading clears it).  In Bulwark only: DWT
- * CYCCNT read first thing in the handler shows successive interrupts
- * exactly 1000 cycles apart (the thread is asleep, so entry never waits
- * for an instruction to finish). */
+ * the thread sleeps in WFI, and COUNTFLAG reads 1 in the first handler.
+ * In Bulwark only: a second read right after returns 0 (reading clears
+ * it; QEMU's SysTick follows host time, so there another wrap may come in
+ * between), and DWT CYCCNT read first thing in the handler shows
+ * successive interrupts exactly 1000 cycles apart (the thread is asleep,
+ * so entry never waits for an instruction to finish). */
 #include "fw.h"
 
 #define RELOAD 999u
@@ -63,13 +64,16 @@ int main(void)
     uart_puts("systick");
     print_kv_dec("ticks", ticks);
     print_kv_hex("rvr", SYST_RVR);
-    print_kv_dec("countflag_first", countflag_first != 0);
-    print_kv_dec("countflag_second", countflag_second != 0);
+    print_kv_dec("countflag", countflag_first != 0);
     print_nl();
     CHECK(ticks == TICKS, "SysTick fired");
     CHECK(SYST_RVR == RELOAD, "RVR reads back");
-    CHECK(countflag_first && !countflag_second, "COUNTFLAG set, cleared by reading");
+    CHECK(countflag_first, "COUNTFLAG set by the wrap");
     if (bulwark) {
+        uart_puts(BULWARK_ONLY "countflag");
+        print_kv_dec("second_read", countflag_second != 0);
+        print_nl();
+        CHECK(!countflag_second, "reading CSR cleared COUNTFLAG");
         check_intervals();
     }
     test_end();
