@@ -6,11 +6,21 @@
 #define BUS_MAX_DEVICES 64
 #define BUS_PAGE        0x400u /* Unicorn's page size on M-profile */
 
+#define BUS_MAX_WINDOWS 256
+
+/* The guest side: one mapped 1 KiB page per window. */
+typedef struct bus_window {
+    struct bus *bus;
+    uint32_t base;
+} bus_window;
+
 struct bus {
     uc_engine *uc;
     bus_observer obs;
     device devs[BUS_MAX_DEVICES];
     unsigned count;
+    bus_window windows[BUS_MAX_WINDOWS]; /* handed to Unicorn: never moves */
+    unsigned num_windows;
 };
 
 bus *bus_create(uc_engine *uc, bus_observer obs)
@@ -101,12 +111,6 @@ void bus_write(bus *b, uint32_t addr, uint32_t value, unsigned size, bool *ok)
     }
 }
 
-/* The guest side: one mapped page range per contiguous run of pages. */
-typedef struct bus_window {
-    bus *bus;
-    uint32_t base;
-} bus_window;
-
 static const device *checked(bus *b, uint32_t addr, unsigned size, bool is_write)
 {
     const device *d = bus_find(b, addr);
@@ -153,8 +157,10 @@ static void window_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
  * shift the offsets Unicorn hands to the callbacks. */
 static int map_page(bus *b, uint32_t page)
 {
-    bus_window *w = malloc(sizeof(*w)); /* lives as long as the engine */
-    assert(w != NULL);
+    if (b->num_windows == BUS_MAX_WINDOWS) {
+        return -1;
+    }
+    bus_window *w = &b->windows[b->num_windows++];
     w->bus = b;
     w->base = page;
     uc_err e = uc_mmio_map(b->uc, page, BUS_PAGE, window_read, w, window_write, w);
