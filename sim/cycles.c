@@ -284,6 +284,28 @@ static bool in_group(const cs_insn *ci, unsigned group)
     return false;
 }
 
+/* Multi-word and exclusive accesses must be aligned on Armv7-M; with SP as
+ * the base they always are (SP[1:0] reads as zero), so only others need a
+ * run-time check. */
+static bool alignment_checked(const cs_insn *ci, const insn_info *in)
+{
+    switch (ci->id) {
+    case ARM_INS_LDREX:
+    case ARM_INS_STREX:
+    case ARM_INS_LDREXH:
+    case ARM_INS_STREXH:
+    case ARM_INS_LDRD:
+    case ARM_INS_STRD:
+    case ARM_INS_LDM:
+    case ARM_INS_LDMDB:
+    case ARM_INS_STM:
+    case ARM_INS_STMDB:
+        return in->base != 13;
+    default:
+        return false;
+    }
+}
+
 static void describe(const cs_insn *ci, insn_info *in)
 {
     int kind = multiple_kind(ci->id, &in->mem, &in->mode);
@@ -302,6 +324,9 @@ static void describe(const cs_insn *ci, insn_info *in)
         in->flags = (uint16_t)((in->flags & ~INSN_SINGLE_LDST) | INSN_BRANCH | INSN_WRITES_PC);
         in->cycles = 2 + CYCLES_REFILL;
         return;
+    }
+    if (alignment_checked(ci, in)) {
+        in->flags |= INSN_ALIGNED_ONLY;
     }
     if ((in->writes & (1u << 15)) && !(in->flags & (INSN_BRANCH | INSN_COND_BRANCH))) {
         in->flags |= INSN_WRITES_PC;

@@ -32,6 +32,7 @@ enum insn_flags {
     INSN_SVC = 1u << 5,
     INSN_WFI = 1u << 6,
     INSN_DIVIDE = 1u << 7,
+    INSN_ALIGNED_ONLY = 1u << 8, /* faults UNALIGNED whatever CCR says (LDM, LDRD, LDREX...) */
 };
 
 typedef struct insn_info {

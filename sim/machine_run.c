@@ -212,33 +212,41 @@ void machine_handle_invalid(machine *m)
     m->stop |= STOP_HANDLED;
 }
 
-/* CCR.DIV_0_TRP and CCR.UNALIGN_TRP are not visible to Unicorn: while
- * either is set, a code hook checks divisions and single loads/stores
- * before they execute.  Off otherwise, so it costs nothing normally. */
+/* Checks Unicorn does not make, done by a code hook on every instruction
+ * while CCR.DIV_0_TRP or CCR.UNALIGN_TRP is set (both are invisible to
+ * Unicorn): division by zero, unaligned single loads/stores, and the
+ * alignment LDM/STM/LDRD/STRD/LDREX require.  The last should fault whatever
+ * CCR says; it is only checked while the hook is on, because Unicorn 2.0.1
+ * misbehaves once any address-bounded code hook exists (see README). */
+static uint32_t trap_cause(machine *m, const insn_info *in, uint32_t addr)
+{
+    uint32_t r[16];
+    uint32_t lo, len;
+    if ((m->scb.ccr & CCR_DIV_0_TRP) && (in->flags & INSN_DIVIDE) && in->index >= 0) {
+        machine_read_core(m, r);
+        return r[in->index] == 0 ? CFSR_DIVBYZERO : 0;
+    }
+    bool single = (m->scb.ccr & CCR_UNALIGN_TRP) && (in->flags & INSN_SINGLE_LDST) &&
+                  (in->access == 2 || in->access == 4);
+    if (!single && !(in->flags & INSN_ALIGNED_ONLY)) {
+        return 0;
+    }
+    machine_read_core(m, r);
+    r[15] = addr;
+    uint32_t align = in->access >= 4 ? 4u : in->access;
+    if (insn_access_range(in, r, &lo, &len) && (lo & (align - 1u)) != 0) {
+        return CFSR_UNALIGNED;
+    }
+    return 0;
+}
+
 static void trap_check(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     (void)uc;
     (void)size;
     machine *m = user;
     int idx = m->cur ? block_insn_index(m->cur, (uint32_t)addr) : -1;
-    if (idx < 0) {
-        return;
-    }
-    const insn_info *in = &m->cur->insns[idx];
-    uint32_t r[16];
-    uint32_t cause = 0;
-    if ((m->scb.ccr & CCR_DIV_0_TRP) && (in->flags & INSN_DIVIDE) && in->index >= 0) {
-        machine_read_core(m, r);
-        cause = r[in->index] == 0 ? CFSR_DIVBYZERO : 0;
-    } else if ((m->scb.ccr & CCR_UNALIGN_TRP) && (in->flags & INSN_SINGLE_LDST) &&
-               (in->access == 2 || in->access == 4)) {
-        uint32_t lo, len;
-        machine_read_core(m, r);
-        r[15] = (uint32_t)addr;
-        if (insn_access_range(in, r, &lo, &len) && (lo & (in->access - 1u)) != 0) {
-            cause = CFSR_UNALIGNED;
-        }
-    }
+    uint32_t cause = idx < 0 ? 0 : trap_cause(m, &m->cur->insns[idx], (uint32_t)addr);
     if (cause != 0) {
         machine_settle(m, (uint32_t)addr, false);
         usage_fault(m, cause, (uint32_t)addr); /* writes PC: the insn never runs */
@@ -250,7 +258,7 @@ static void flush_translations(machine *m)
 {
     for (unsigned i = 0; i < m->board.num_memory; i++) {
         const board_memory *mem = &m->board.memory[i];
-        uc_ctl_remove_cache(m->uc, mem->base, (uint64_t)mem->base + mem->size);
+        uc_ctl_remove_cache(m->uc, (uint64_t)mem->base, (uint64_t)mem->base + mem->size);
     }
 }
 
