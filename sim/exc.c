@@ -141,34 +141,34 @@ static int escalate(machine *m, int exc, uint32_t *hfsr)
     return nvic_can_preempt(&m->nvic, EXC_HARDFAULT, prio) ? EXC_HARDFAULT : 0;
 }
 
-static void take(machine *m, int exc, uint32_t return_pc, bool async);
-
-/* Stacking failed: a derived BusFault replaces the exception. */
-static void stacking_failed(machine *m, int exc, bool async, uint32_t exc_return,
-                            uint32_t return_pc)
+/* Stacking failed: the exception being entered stays pending and a derived
+ * BusFault (STKERR) is pended beside it; whichever ranks higher is entered
+ * on the frame already allocated, without stacking again. */
+static void stacking_failed(machine *m, int exc, uint32_t exc_return, uint32_t return_pc)
 {
     pending_fault f = {.exc = EXC_BUSFAULT, .cfsr = CFSR_STKERR, .return_pc = return_pc};
-    if (async) {
-        nvic_set_pending(&m->nvic, exc); /* the interrupt is still wanted */
-    }
-    int target = escalate(m, EXC_BUSFAULT, &f.hfsr);
+    int target = exc == EXC_HARDFAULT ? 0 : escalate(m, EXC_BUSFAULT, &f.hfsr);
     m->scb.cfsr |= f.cfsr;
     m->scb.hfsr |= f.hfsr;
     record_fault(m, target, &f);
-    if (target == 0 || exc == EXC_HARDFAULT) {
+    if (target == 0) {
         lockup(m, "stacking failed while entering HardFault", return_pc);
         return;
     }
-    if (!vector_enter(m, target, exc_return, CYCLES_EXC_ENTRY)) {
+    nvic_set_pending(&m->nvic, exc);
+    nvic_set_pending(&m->nvic, target);
+    int next = nvic_next_pending(&m->nvic);
+    nvic_clear_pending(&m->nvic, next);
+    if (!vector_enter(m, next, exc_return, CYCLES_EXC_ENTRY)) {
         lockup(m, "vector table fetch failed", return_pc);
     }
 }
 
-static void take(machine *m, int exc, uint32_t return_pc, bool async)
+static void take(machine *m, int exc, uint32_t return_pc)
 {
     uint32_t exc_return;
     if (!push_frame(m, return_pc, &exc_return)) {
-        stacking_failed(m, exc, async, exc_return, return_pc);
+        stacking_failed(m, exc, exc_return, return_pc);
         return;
     }
     if (vector_enter(m, exc, exc_return, CYCLES_EXC_ENTRY)) {
@@ -191,7 +191,7 @@ bool exc_dispatch_pending(machine *m)
     if (exc == 0 || !nvic_can_preempt(&m->nvic, exc, execution_priority(m))) {
         return false;
     }
-    take(m, exc, machine_reg(m, UC_ARM_REG_PC), true);
+    take(m, exc, machine_reg(m, UC_ARM_REG_PC));
     return true;
 }
 
@@ -224,7 +224,7 @@ void exc_raise_fault(machine *m, const pending_fault *f)
         lockup(m, "fault while HardFault or NMI was active", g.return_pc);
         return;
     }
-    take(m, target, g.return_pc, false);
+    take(m, target, g.return_pc);
 }
 
 void exc_raise_sync(machine *m, int exc, uint32_t return_pc)
@@ -232,7 +232,7 @@ void exc_raise_sync(machine *m, int exc, uint32_t return_pc)
     uint32_t hfsr = 0;
     int target = escalate(m, exc, &hfsr);
     if (target == exc) {
-        take(m, exc, return_pc, false);
+        take(m, exc, return_pc);
         return;
     }
     pending_fault f = {.exc = exc, .hfsr = hfsr, .return_pc = return_pc};
@@ -242,7 +242,7 @@ void exc_raise_sync(machine *m, int exc, uint32_t return_pc)
         lockup(m, "SVC or debug event while HardFault or NMI was active", return_pc);
         return;
     }
-    take(m, target, return_pc, false);
+    take(m, target, return_pc);
 }
 
 static bool valid_exc_return(uint32_t v)
