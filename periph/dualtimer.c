@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "downcounter.h"
 #include "periph.h"
 
 #define DUALTIMER_SIZE 0x1000u
@@ -53,8 +54,6 @@
 #define CTL_PERIODIC       (1u << 6)
 #define CTL_ENABLE         (1u << 7)
 #define CTL_MASK           0xEFu
-
-#define NO_WRAP UINT64_MAX
 
 /* PID4..PID7, PID0..PID3, CID0..CID3. */
 static const uint8_t dualtimer_id[12] = {0x04, 0x00, 0x00, 0x00, 0x23, 0xB8,
@@ -93,15 +92,14 @@ static uint64_t divisor(const struct dt_module *m)
 
 static uint64_t tick_at(const struct dt_module *m, uint64_t cycle)
 {
-    uint64_t hz = m->owner->clk->hz, p = m->owner->pclk_hz;
-    return (cycle / hz * p + cycle % hz * p / hz) / divisor(m);
+    const cmsdk_dualtimer *t = m->owner;
+    return downcounter_tick_at(cycle, t->clk->hz, t->pclk_hz) / divisor(m);
 }
 
 static uint64_t cycle_of(const struct dt_module *m, uint64_t tick)
 {
-    uint64_t hz = m->owner->clk->hz, p = m->owner->pclk_hz;
-    uint64_t pclks = tick * divisor(m);
-    return pclks / p * hz + (pclks % p * hz + p - 1) / p;
+    const cmsdk_dualtimer *t = m->owner;
+    return downcounter_cycle_of(tick * divisor(m), t->clk->hz, t->pclk_hz);
 }
 
 static uint64_t now_tick(const struct dt_module *m)
@@ -116,31 +114,14 @@ static uint32_t width_mask(const struct dt_module *m)
     return (m->ctrl & CTL_SIZE32) ? UINT32_MAX : 0xFFFFu;
 }
 
+/* What the step after 0 loads: a one-shot counter stays at 0, which is what
+ * a reload of 0 does. */
 static uint32_t reload_value(const struct dt_module *m)
 {
-    return (m->ctrl & CTL_PERIODIC) ? m->load & width_mask(m) : width_mask(m);
-}
-
-static uint64_t ticks_to_wrap(const struct dt_module *m)
-{
-    if (m->count >= 1) {
-        return m->count;
-    }
-    uint32_t r = reload_value(m);
-    return (m->ctrl & CTL_ONESHOT) || r == 0 ? NO_WRAP : (uint64_t)r + 1;
-}
-
-static uint32_t count_after(const struct dt_module *m, uint64_t k)
-{
-    if (k <= m->count) {
-        return (uint32_t)(m->count - k);
-    }
     if (m->ctrl & CTL_ONESHOT) {
         return 0;
     }
-    uint32_t r = reload_value(m);
-    k -= (uint64_t)m->count + 1; /* ticks since the first reload */
-    return (uint32_t)(r - k % ((uint64_t)r + 1));
+    return (m->ctrl & CTL_PERIODIC) ? m->load & width_mask(m) : width_mask(m);
 }
 
 static void settle_to(struct dt_module *m, uint64_t tick)
@@ -148,13 +129,9 @@ static void settle_to(struct dt_module *m, uint64_t tick)
     if (tick <= m->sync_tick) {
         return;
     }
-    if (m->ctrl & CTL_ENABLE) {
-        uint64_t k = tick - m->sync_tick;
-        uint64_t first = ticks_to_wrap(m);
-        if (first != NO_WRAP && k >= first) {
-            m->ris = true;
-        }
-        m->count = count_after(m, k);
+    if ((m->ctrl & CTL_ENABLE) &&
+        downcounter_advance(&m->count, reload_value(m), tick - m->sync_tick)) {
+        m->ris = true;
     }
     m->sync_tick = tick;
 }
@@ -176,12 +153,12 @@ static void update_irq(cmsdk_dualtimer *t)
 static void schedule(struct dt_module *m)
 {
     evq *q = m->owner->clk->events;
-    uint64_t first = ticks_to_wrap(m);
-    if (!(m->ctrl & CTL_ENABLE) || !(m->ctrl & CTL_INTEN) || first == NO_WRAP) {
+    uint64_t wrap_tick = downcounter_next_wrap(m->count, reload_value(m), m->sync_tick);
+    if (!(m->ctrl & CTL_ENABLE) || !(m->ctrl & CTL_INTEN) || wrap_tick == DOWNCOUNTER_NEVER) {
         evq_cancel(q, &m->wrap);
         return;
     }
-    m->wrap_tick = m->sync_tick + first;
+    m->wrap_tick = wrap_tick;
     evq_schedule(q, &m->wrap, cycle_of(m, m->wrap_tick));
 }
 

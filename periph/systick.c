@@ -29,6 +29,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "downcounter.h"
 #include "periph.h"
 
 #define SYSTICK_BASE 0xE000E010u
@@ -48,8 +49,6 @@
 #define CALIB_NOREF  (1u << 31)
 #define CALIB_SKEW   (1u << 30)
 #define COUNTER_MASK 0xFFFFFFu
-
-#define NO_WRAP UINT64_MAX
 
 struct systick {
     const vclock *clk;
@@ -80,51 +79,26 @@ static uint64_t rate(const systick *s)
 
 static uint64_t tick_at(const systick *s, uint64_t cycle)
 {
-    uint64_t hz = s->clk->hz, r = rate(s);
-    return cycle / hz * r + cycle % hz * r / hz;
+    return downcounter_tick_at(cycle, s->clk->hz, rate(s));
 }
 
-/* First core cycle at which tick_at() reaches `tick`. */
 static uint64_t cycle_of(const systick *s, uint64_t tick)
 {
-    uint64_t hz = s->clk->hz, r = rate(s);
-    return tick / r * hz + (tick % r * hz + r - 1) / r;
+    return downcounter_cycle_of(tick, s->clk->hz, rate(s));
 }
 
 /* ---- the counter ------------------------------------------------------ */
-
-static uint64_t ticks_to_wrap(uint32_t v, uint32_t reload)
-{
-    if (v >= 1) {
-        return v;
-    }
-    return reload >= 1 ? (uint64_t)reload + 1 : NO_WRAP;
-}
-
-static uint32_t value_after(uint32_t v, uint32_t reload, uint64_t k)
-{
-    if (k <= v) {
-        return (uint32_t)(v - k);
-    }
-    k -= (uint64_t)v + 1; /* ticks since the first reload */
-    return (uint32_t)(reload - k % ((uint64_t)reload + 1));
-}
 
 static void settle_to(systick *s, uint64_t tick)
 {
     if (tick <= s->sync_tick) {
         return;
     }
-    if (s->csr & CSR_ENABLE) {
-        uint64_t k = tick - s->sync_tick;
-        uint64_t first = ticks_to_wrap(s->cvr, s->rvr);
-        if (first != NO_WRAP && k >= first) {
-            s->countflag = true;
-            if (s->csr & CSR_TICKINT) {
-                irq_pulse(s->exception);
-            }
+    if ((s->csr & CSR_ENABLE) && downcounter_advance(&s->cvr, s->rvr, tick - s->sync_tick)) {
+        s->countflag = true;
+        if (s->csr & CSR_TICKINT) {
+            irq_pulse(s->exception);
         }
-        s->cvr = value_after(s->cvr, s->rvr, k);
     }
     s->sync_tick = tick;
 }
@@ -136,13 +110,13 @@ static void settle(systick *s)
 
 static void schedule(systick *s)
 {
-    uint64_t first = ticks_to_wrap(s->cvr, s->rvr);
+    uint64_t wrap_tick = downcounter_next_wrap(s->cvr, s->rvr, s->sync_tick);
     bool armed = (s->csr & (CSR_ENABLE | CSR_TICKINT)) == (CSR_ENABLE | CSR_TICKINT);
-    if (!armed || first == NO_WRAP) {
+    if (!armed || wrap_tick == DOWNCOUNTER_NEVER) {
         evq_cancel(s->clk->events, &s->wrap);
         return;
     }
-    s->wrap_tick = s->sync_tick + first;
+    s->wrap_tick = wrap_tick;
     evq_schedule(s->clk->events, &s->wrap, cycle_of(s, s->wrap_tick));
 }
 

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "downcounter.h"
 #include "periph.h"
 
 #define TIMER_SIZE 0x1000u
@@ -39,8 +40,6 @@
 #define CTRL_EXTCLK (1u << 2)
 #define CTRL_INTEN  (1u << 3)
 #define CTRL_MASK   0xFu
-
-#define NO_WRAP UINT64_MAX
 
 /* PID4..PID7, PID0..PID3, CID0..CID3: part number 0x822. */
 static const uint8_t timer_id[12] = {0x04, 0x00, 0x00, 0x00, 0x22, 0xB8,
@@ -71,36 +70,15 @@ static uint32_t lane(uint32_t word, uint32_t offset, unsigned size)
 
 static uint64_t tick_at(const cmsdk_timer *t, uint64_t cycle)
 {
-    uint64_t hz = t->clk->hz;
-    return cycle / hz * t->pclk_hz + cycle % hz * t->pclk_hz / hz;
+    return downcounter_tick_at(cycle, t->clk->hz, t->pclk_hz);
 }
 
-/* First core cycle at which tick_at() reaches `tick`. */
 static uint64_t cycle_of(const cmsdk_timer *t, uint64_t tick)
 {
-    uint64_t hz = t->clk->hz, p = t->pclk_hz;
-    return tick / p * hz + (tick % p * hz + p - 1) / p;
+    return downcounter_cycle_of(tick, t->clk->hz, t->pclk_hz);
 }
 
 /* ---- the reload counter ----------------------------------------------- */
-
-/* Ticks from a counter at `v` until its next 1 -> 0 step. */
-static uint64_t ticks_to_wrap(uint32_t v, uint32_t reload)
-{
-    if (v >= 1) {
-        return v;
-    }
-    return reload >= 1 ? (uint64_t)reload + 1 : NO_WRAP;
-}
-
-static uint32_t value_after(uint32_t v, uint32_t reload, uint64_t k)
-{
-    if (k <= v) {
-        return (uint32_t)(v - k);
-    }
-    k -= (uint64_t)v + 1; /* ticks since the first reload */
-    return (uint32_t)(reload - k % ((uint64_t)reload + 1));
-}
 
 static bool counting(const cmsdk_timer *t)
 {
@@ -113,13 +91,9 @@ static void settle_to(cmsdk_timer *t, uint64_t tick)
     if (tick <= t->sync_tick) {
         return;
     }
-    if (counting(t)) {
-        uint64_t k = tick - t->sync_tick;
-        uint64_t first = ticks_to_wrap(t->value, t->reload);
-        if (first != NO_WRAP && k >= first && (t->ctrl & CTRL_INTEN)) {
-            t->intstatus = 1;
-        }
-        t->value = value_after(t->value, t->reload, k);
+    if (counting(t) && downcounter_advance(&t->value, t->reload, tick - t->sync_tick) &&
+        (t->ctrl & CTRL_INTEN)) {
+        t->intstatus = 1;
     }
     t->sync_tick = tick;
 }
@@ -140,12 +114,12 @@ static void update_irq(cmsdk_timer *t)
 
 static void schedule(cmsdk_timer *t)
 {
-    uint64_t first = ticks_to_wrap(t->value, t->reload);
-    if (!counting(t) || !(t->ctrl & CTRL_INTEN) || first == NO_WRAP) {
+    uint64_t wrap_tick = downcounter_next_wrap(t->value, t->reload, t->sync_tick);
+    if (!counting(t) || !(t->ctrl & CTRL_INTEN) || wrap_tick == DOWNCOUNTER_NEVER) {
         evq_cancel(t->clk->events, &t->wrap);
         return;
     }
-    t->wrap_tick = t->sync_tick + first;
+    t->wrap_tick = wrap_tick;
     evq_schedule(t->clk->events, &t->wrap, cycle_of(t, t->wrap_tick));
 }
 

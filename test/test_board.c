@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "check_main.h"
 
 /* A small valid board; tests derive broken ones from it by replacing text. */
 static const char *const base_json =
@@ -291,9 +292,5 @@ static Suite *board_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(board_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(board_suite());
 }

@@ -1,9 +1,9 @@
 /* The cycle table and access decoding, on instruction encodings checked
  * against arm-none-eabi-as. */
 #include <check.h>
-#include <stdlib.h>
 
 #include "cycles.h"
+#include "check_main.h"
 
 static cycle_decoder *dec;
 
@@ -151,9 +151,5 @@ int main(void)
     tcase_add_test(tc, system_instructions);
     tcase_add_test(tc, access_ranges);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "elf_load.h"
+#include "check_main.h"
 
 /* Layout of the good file (offsets). */
 enum {
@@ -342,9 +343,5 @@ int main(void)
     tcase_add_test(tc, bad_header_tables);
     tcase_add_test(tc, random_corruption_never_crashes);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "evq.h"
+#include "check_main.h"
 
 struct rec {
     uint64_t seen[16];
@@ -142,9 +143,5 @@ int main(void)
     tcase_add_test(tc, equal_times_keep_scheduling_order);
     tcase_add_test(tc, many_random_events_come_out_sorted);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -1,8 +1,8 @@
 /* Armv7-M priority rules of the NVIC model (ARM DDI 0403 B1.5.4). */
 #include <check.h>
-#include <stdlib.h>
 
 #include "nvic.h"
+#include "check_main.h"
 
 static nvic n;
 static const nvic_masks none = {0};
@@ -138,9 +138,5 @@ int main(void)
     tcase_add_test(tc, active_set_and_priority_without);
     tcase_add_test(tc, level_sensitive_lines_pend_again);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

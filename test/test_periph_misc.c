@@ -1,72 +1,13 @@
 /* FPGA IO, DWT, simulation control and dual timer models, driven through
  * their device ops on a real event queue. */
 #include <check.h>
-#include <stdlib.h>
 
-#include "periph.h"
-
-/* ---- harness: a clock we move by hand --------------------------------- */
-
-static uint64_t now;
-static evq *q;
-static vclock clk;
-
-static uint64_t test_now(void *ctx)
-{
-    (void)ctx;
-    return now;
-}
-
-static void run_until(uint64_t t)
-{
-    while (evq_next(q) <= t) {
-        now = evq_next(q);
-        evq_run_due(q, now);
-    }
-    now = t;
-}
-
-struct probe {
-    bool level;
-    int rises;
-    uint64_t last_rise;
-};
-
-static void probe_set(void *ctx, int line, bool level)
-{
-    struct probe *p = ctx;
-    (void)line;
-    if (level && !p->level) {
-        p->rises++;
-        p->last_rise = now;
-    }
-    p->level = level;
-}
-
-static device dev;
+#include "check_main.h"
+#include "periph_harness.h"
 
 static void setup(void)
 {
-    now = 0;
-    q = evq_create();
-    clk = (vclock){.now = test_now, .ctx = NULL, .events = q, .hz = 25000000};
-}
-
-static void teardown(void)
-{
-    dev.ops->destroy(dev.state);
-    ck_assert_uint_eq(evq_size(q), 0);
-    evq_destroy(q);
-}
-
-static uint32_t rd(uint32_t off)
-{
-    return dev.ops->read(dev.state, off, 4);
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-    dev.ops->write(dev.state, off, v, 4);
+    harness_setup(25000000);
 }
 
 /* ---- FPGA IO ---------------------------------------------------------- */
@@ -468,7 +409,7 @@ int main(void)
 {
     Suite *s = suite_create("periph_misc");
     TCase *tc = tcase_create("misc");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, harness_teardown);
     tcase_add_test(tc, fpgaio_leds_notify_on_change);
     tcase_add_test(tc, fpgaio_buttons_and_switches);
     tcase_add_test(tc, fpgaio_slow_clocks);
@@ -485,9 +426,5 @@ int main(void)
     tcase_add_test(tc, dualtimer_prescale_and_bgload);
     tcase_add_test(tc, dualtimer_both_counters_share_the_line);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

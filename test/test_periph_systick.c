@@ -1,8 +1,8 @@
 /* SysTick model, driven through its device ops on a real event queue. */
 #include <check.h>
-#include <stdlib.h>
 
-#include "periph.h"
+#include "check_main.h"
+#include "periph_harness.h"
 
 #define CSR   0x0u
 #define RVR   0x4u
@@ -14,27 +14,6 @@
 #define CLKSOURCE 0x4u
 #define COUNTFLAG (1u << 16)
 
-/* ---- harness: a clock we move by hand --------------------------------- */
-
-static uint64_t now;
-static evq *q;
-static vclock clk;
-
-static uint64_t test_now(void *ctx)
-{
-    (void)ctx;
-    return now;
-}
-
-static void run_until(uint64_t t)
-{
-    while (evq_next(q) <= t) {
-        now = evq_next(q);
-        evq_run_due(q, now);
-    }
-    now = t;
-}
-
 /* SysTick pulses its line: record when each pulse came. */
 static struct {
     bool level;
@@ -42,7 +21,7 @@ static struct {
     uint64_t at[64];
 } pulses;
 
-static void probe_set(void *ctx, int line, bool level)
+static void pulse_set(void *ctx, int line, bool level)
 {
     (void)ctx;
     (void)line;
@@ -53,46 +32,26 @@ static void probe_set(void *ctx, int line, bool level)
 }
 
 static systick *st;
-static device dev;
 
 static void make(uint64_t hz, uint64_t ref_hz)
 {
     clk.hz = hz;
-    st = systick_create(&clk, ref_hz, (irq_line){probe_set, NULL, 15});
+    st = systick_create(&clk, ref_hz, (irq_line){pulse_set, NULL, 15});
     dev = systick_device(st);
 }
 
 static void setup(void)
 {
-    now = 0;
-    q = evq_create();
-    clk = (vclock){.now = test_now, .ctx = NULL, .events = q, .hz = 64000000};
+    harness_setup(64000000);
     pulses.n = 0;
     pulses.level = false;
     make(64000000, 1000000);
-}
-
-static void teardown(void)
-{
-    dev.ops->destroy(dev.state);
-    ck_assert_uint_eq(evq_size(q), 0);
-    evq_destroy(q);
 }
 
 static void remake(uint64_t hz, uint64_t ref_hz)
 {
     dev.ops->destroy(dev.state);
     make(hz, ref_hz);
-}
-
-static uint32_t rd(uint32_t off)
-{
-    return dev.ops->read(dev.state, off, 4);
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-    dev.ops->write(dev.state, off, v, 4);
 }
 
 START_TEST(device_and_reset_values)
@@ -257,7 +216,7 @@ int main(void)
 {
     Suite *s = suite_create("periph_systick");
     TCase *tc = tcase_create("systick");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, harness_teardown);
     tcase_add_test(tc, device_and_reset_values);
     tcase_add_test(tc, calib_reports_skew_and_noref);
     tcase_add_test(tc, period_is_rvr_plus_one);
@@ -269,9 +228,5 @@ int main(void)
     tcase_add_test(tc, switching_clock_source_keeps_the_count);
     tcase_add_test(tc, rvr_zero_holds_at_zero);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

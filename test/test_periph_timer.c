@@ -1,8 +1,8 @@
 /* CMSDK APB timer model, driven through its device ops on a real event queue. */
 #include <check.h>
-#include <stdlib.h>
 
-#include "periph.h"
+#include "check_main.h"
+#include "periph_harness.h"
 
 #define CTRL      0x00u
 #define VALUE     0x04u
@@ -14,47 +14,8 @@
 #define EXTCLK 0x4u
 #define INTEN  0x8u
 
-/* ---- harness: a clock we move by hand --------------------------------- */
-
-static uint64_t now;
-static evq *q;
-static vclock clk;
-
-static uint64_t test_now(void *ctx)
-{
-    (void)ctx;
-    return now;
-}
-
-static void run_until(uint64_t t)
-{
-    while (evq_next(q) <= t) {
-        now = evq_next(q);
-        evq_run_due(q, now);
-    }
-    now = t;
-}
-
-struct probe {
-    bool level;
-    int rises;
-    uint64_t last_rise;
-};
-
-static void probe_set(void *ctx, int line, bool level)
-{
-    struct probe *p = ctx;
-    (void)line;
-    if (level && !p->level) {
-        p->rises++;
-        p->last_rise = now;
-    }
-    p->level = level;
-}
-
 static struct probe irq_probe;
 static cmsdk_timer *t;
-static device dev;
 
 static void make_timer(uint64_t pclk_hz)
 {
@@ -65,28 +26,9 @@ static void make_timer(uint64_t pclk_hz)
 
 static void setup(void)
 {
-    now = 0;
-    q = evq_create();
-    clk = (vclock){.now = test_now, .ctx = NULL, .events = q, .hz = 25000000};
+    harness_setup(25000000);
     irq_probe = (struct probe){0};
     make_timer(25000000);
-}
-
-static void teardown(void)
-{
-    dev.ops->destroy(dev.state);
-    ck_assert_uint_eq(evq_size(q), 0);
-    evq_destroy(q);
-}
-
-static uint32_t rd(uint32_t off)
-{
-    return dev.ops->read(dev.state, off, 4);
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-    dev.ops->write(dev.state, off, v, 4);
 }
 
 START_TEST(identity_and_reset_values)
@@ -292,7 +234,7 @@ int main(void)
 {
     Suite *s = suite_create("periph_timer");
     TCase *tc = tcase_create("timer");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, harness_teardown);
     tcase_add_test(tc, identity_and_reset_values);
     tcase_add_test(tc, value_counts_down_at_pclk);
     tcase_add_test(tc, wrap_raises_a_level_until_cleared);
@@ -304,9 +246,5 @@ int main(void)
     tcase_add_test(tc, value_write_restarts_the_count);
     tcase_add_test(tc, reset_cancels_and_lowers_the_line);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

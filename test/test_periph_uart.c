@@ -1,8 +1,8 @@
 /* CMSDK APB UART model, driven through its device ops on a real event queue. */
 #include <check.h>
-#include <stdlib.h>
 
-#include "periph.h"
+#include "check_main.h"
+#include "periph_harness.h"
 
 #define DATA      0x000u
 #define STATE     0x004u
@@ -15,45 +15,6 @@
 #define TXINTEN    0x04u
 #define RXINTEN    0x08u
 #define TXOVRINTEN 0x10u
-
-/* ---- harness: a clock we move by hand --------------------------------- */
-
-static uint64_t now;
-static evq *q;
-static vclock clk;
-
-static uint64_t test_now(void *ctx)
-{
-    (void)ctx;
-    return now;
-}
-
-/* Run every event up to `t`, with the clock at each event's own cycle. */
-static void run_until(uint64_t t)
-{
-    while (evq_next(q) <= t) {
-        now = evq_next(q);
-        evq_run_due(q, now);
-    }
-    now = t;
-}
-
-struct probe {
-    bool level;
-    int rises;
-    uint64_t last_rise;
-};
-
-static void probe_set(void *ctx, int line, bool level)
-{
-    struct probe *p = ctx;
-    (void)line;
-    if (level && !p->level) {
-        p->rises++;
-        p->last_rise = now;
-    }
-    p->level = level;
-}
 
 static struct {
     uint8_t bytes[256];
@@ -73,13 +34,10 @@ static void sink_tx(void *ctx, int index, uint8_t byte, uint64_t cycle)
 
 static struct probe rx_probe, tx_probe, ovr_probe;
 static cmsdk_uart *u;
-static device dev;
 
 static void setup(void)
 {
-    now = 0;
-    q = evq_create();
-    clk = (vclock){.now = test_now, .ctx = NULL, .events = q, .hz = 25000000};
+    harness_setup(25000000);
     rx_probe = tx_probe = ovr_probe = (struct probe){0};
     sent.n = 0;
     irq_line rx = {probe_set, &rx_probe, 0};
@@ -87,23 +45,6 @@ static void setup(void)
     u = cmsdk_uart_create("uart0", 0x40004000, 0, &clk, rx, tx,
                           (uart_sink){.tx = sink_tx, .ctx = NULL});
     dev = cmsdk_uart_device(u);
-}
-
-static void teardown(void)
-{
-    dev.ops->destroy(dev.state);
-    ck_assert_uint_eq(evq_size(q), 0); /* destroy cancelled everything */
-    evq_destroy(q);
-}
-
-static uint32_t rd(uint32_t off)
-{
-    return dev.ops->read(dev.state, off, 4);
-}
-
-static void wr(uint32_t off, uint32_t v)
-{
-    dev.ops->write(dev.state, off, v, 4);
 }
 
 /* ---- transmitter ------------------------------------------------------ */
@@ -418,7 +359,7 @@ int main(void)
 {
     Suite *s = suite_create("periph_uart");
     TCase *tc = tcase_create("uart");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, harness_teardown);
     tcase_add_test(tc, device_describes_itself);
     tcase_add_test(tc, byte_reaches_sink_when_it_leaves_the_shifter);
     tcase_add_test(tc, txfull_while_a_byte_waits_behind_the_shifter);
@@ -434,9 +375,5 @@ int main(void)
     tcase_add_test(tc, rx_holds_while_the_buffer_is_full);
     tcase_add_test(tc, reset_cancels_and_keeps_host_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }
