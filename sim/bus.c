@@ -201,3 +201,13 @@ void bus_reset(bus *b)
         }
     }
 }
+
+unsigned bus_window_count(const bus *b)
+{
+    return b->num_windows;
+}
+
+uint32_t bus_window_base(const bus *b, unsigned i)
+{
+    return i < b->num_windows ? b->windows[i].base : 0;
+}

@@ -35,6 +35,9 @@ void bus_reset(bus *b);
 const device *bus_find(const bus *b, uint32_t addr);
 unsigned bus_device_count(const bus *b);
 const device *bus_device(const bus *b, unsigned i);
+/* The 1 KiB pages mapped for devices. */
+unsigned bus_window_count(const bus *b);
+uint32_t bus_window_base(const bus *b, unsigned i);
 /* Direct access for the host side (debugger, tests): no width check. */
 uint32_t bus_read(bus *b, uint32_t addr, unsigned size, bool *ok);
 void bus_write(bus *b, uint32_t addr, uint32_t value, unsigned size, bool *ok);

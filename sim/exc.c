@@ -40,14 +40,37 @@ void exc_reset(machine *m)
 
 /* Guest memory as the exception engine sees it: only real memory regions,
  * writes only where the CPU could store. */
-static bool frame_access(machine *m, uint32_t addr, uint32_t *words, bool write)
+enum frame_result { FRAME_OK, FRAME_MPU, FRAME_BUS };
+
+/* The frame as the exception engine reads or writes it: first the MPU, with
+ * the privilege of the context being stacked or returned to (`ctx`), then
+ * the bus (real memory only, writes only where the CPU could store). */
+static enum frame_result frame_access(machine *m, uint32_t addr, uint32_t *words, bool write,
+                                      int ctx)
 {
+    uint32_t bad;
+    if (!machine_mpu_allows(m, addr, 32, write ? MPU_W : MPU_R, ctx, &bad)) {
+        return FRAME_MPU;
+    }
     const board_memory *mem = board_memory_containing(&m->board, addr, 32);
     if (mem == NULL || (write && !mem->writable) || (addr & 3) != 0) {
-        return false;
+        return FRAME_BUS;
     }
     uc_err e = write ? uc_mem_write(m->uc, addr, words, 32) : uc_mem_read(m->uc, addr, words, 32);
-    return e == UC_ERR_OK;
+    return e == UC_ERR_OK ? FRAME_OK : FRAME_BUS;
+}
+
+/* The derived fault of a failed stacking or unstacking. */
+static pending_fault frame_fault(enum frame_result r, bool stacking, uint32_t return_pc)
+{
+    pending_fault f = {.return_pc = return_pc};
+    f.exc = r == FRAME_MPU ? EXC_MEMMANAGE : EXC_BUSFAULT;
+    if (r == FRAME_MPU) {
+        f.cfsr = stacking ? CFSR_MSTKERR : CFSR_MUNSTKERR;
+    } else {
+        f.cfsr = stacking ? CFSR_STKERR : CFSR_UNSTKERR;
+    }
+    return f;
 }
 
 static void lockup(machine *m, const char *why, uint32_t pc)
@@ -76,8 +99,9 @@ static void record_fault(machine *m, int taken, const pending_fault *f)
 
 /* Push the frame of the interrupted context.  SP moves even when a write
  * fails, as on silicon; the caller turns failure into STKERR. */
-static bool push_frame(machine *m, uint32_t return_pc, uint32_t *exc_return)
+static enum frame_result push_frame(machine *m, uint32_t return_pc, uint32_t *exc_return)
 {
+    int ctx = machine_protection_context(m); /* the interrupted context's rights */
     uint32_t ipsr = machine_reg(m, UC_ARM_REG_IPSR);
     uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
     uint32_t sp = machine_reg(m, UC_ARM_REG_SP);
@@ -100,7 +124,7 @@ static bool push_frame(machine *m, uint32_t return_pc, uint32_t *exc_return)
     } else {
         *exc_return = (control & CONTROL_SPSEL) ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP;
     }
-    return frame_access(m, fp, frame, true);
+    return frame_access(m, fp, frame, true, ctx);
 }
 
 /* Handler mode, MSP, vector fetch, PC.  Returns false on a vector fetch
@@ -123,7 +147,7 @@ static bool vector_enter(machine *m, int exc, uint32_t exc_return, unsigned cost
     m->cycles += cost;
     m->stats.exceptions_taken++;
     m->stats.per_exception[exc]++;
-    machine_update_privilege(m);
+    machine_update_protection(m);
     return true;
 }
 
@@ -142,12 +166,13 @@ static int escalate(machine *m, int exc, uint32_t *hfsr)
 }
 
 /* Stacking failed: the exception being entered stays pending and a derived
- * BusFault (STKERR) is pended beside it; whichever ranks higher is entered
+ * MemManage (MSTKERR) or BusFault (STKERR) is pended beside it; whichever ranks higher is entered
  * on the frame already allocated, without stacking again. */
-static void stacking_failed(machine *m, int exc, uint32_t exc_return, uint32_t return_pc)
+static void stacking_failed(machine *m, int exc, enum frame_result r, uint32_t exc_return,
+                            uint32_t return_pc)
 {
-    pending_fault f = {.exc = EXC_BUSFAULT, .cfsr = CFSR_STKERR, .return_pc = return_pc};
-    int target = exc == EXC_HARDFAULT ? 0 : escalate(m, EXC_BUSFAULT, &f.hfsr);
+    pending_fault f = frame_fault(r, true, return_pc);
+    int target = exc == EXC_HARDFAULT ? 0 : escalate(m, f.exc, &f.hfsr);
     m->scb.cfsr |= f.cfsr;
     m->scb.hfsr |= f.hfsr;
     record_fault(m, target, &f);
@@ -167,8 +192,9 @@ static void stacking_failed(machine *m, int exc, uint32_t exc_return, uint32_t r
 static void take(machine *m, int exc, uint32_t return_pc)
 {
     uint32_t exc_return;
-    if (!push_frame(m, return_pc, &exc_return)) {
-        stacking_failed(m, exc, exc_return, return_pc);
+    enum frame_result r = push_frame(m, return_pc, &exc_return);
+    if (r != FRAME_OK) {
+        stacking_failed(m, exc, r, exc_return, return_pc);
         return;
     }
     if (vector_enter(m, exc, exc_return, CYCLES_EXC_ENTRY)) {
@@ -256,15 +282,28 @@ static void invalid_return(machine *m, uint32_t value)
     exc_raise_fault(m, &f);
 }
 
+/* The rights unstacking uses: those of the mode being returned to (the
+ * returning exception is no longer active). */
+static int return_context(machine *m, uint32_t value)
+{
+    bool to_thread = (value & 8u) != 0;
+    bool priv = !to_thread || !(machine_reg(m, UC_ARM_REG_CONTROL) & 1u);
+    uint32_t ctrl = mpu_ctrl(m->mpu);
+    bool negative = m->nvic.active[EXC_HARDFAULT] || m->nvic.active[EXC_NMI];
+    bool applies = (ctrl & MPU_CTRL_ENABLE) && (!negative || (ctrl & MPU_CTRL_HFNMIENA));
+    return (priv ? GUARD_PRIVILEGED : 0) | (applies ? GUARD_MPU_APPLIES : 0);
+}
+
 /* Restore the frame at the stack EXC_RETURN names.  False: unstacking
  * failed (UNSTKERR) and nothing was changed. */
-static bool pop_frame(machine *m, uint32_t value)
+static enum frame_result pop_frame(machine *m, uint32_t value)
 {
     bool psp = (value & 4u) != 0;
     uint32_t sp = machine_reg(m, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
     uint32_t f[8];
-    if (!frame_access(m, sp, f, false)) {
-        return false;
+    enum frame_result r = frame_access(m, sp, f, false, return_context(m, value));
+    if (r != FRAME_OK) {
+        return r;
     }
     uint32_t xpsr = f[7];
     uint32_t new_sp = sp + 32u + ((xpsr & XPSR_ALIGN_BIT) && (m->scb.ccr & CCR_STKALIGN) ? 4u : 0);
@@ -279,13 +318,13 @@ static bool pop_frame(machine *m, uint32_t value)
     /* XPSR last but one: it switches mode (and the banked SP) per IPSR. */
     machine_set_reg(m, UC_ARM_REG_XPSR, xpsr & ~XPSR_ALIGN_BIT);
     machine_set_reg(m, UC_ARM_REG_PC, (f[6] & ~1u) | ((xpsr & XPSR_T_BIT) ? 1u : 0));
-    return true;
+    return FRAME_OK;
 }
 
-static void unstacking_failed(machine *m, uint32_t value)
+static void unstacking_failed(machine *m, enum frame_result r, uint32_t value)
 {
-    pending_fault f = {.exc = EXC_BUSFAULT, .cfsr = CFSR_UNSTKERR, .return_pc = value};
-    int target = escalate(m, EXC_BUSFAULT, &f.hfsr);
+    pending_fault f = frame_fault(r, false, value);
+    int target = escalate(m, f.exc, &f.hfsr);
     m->scb.cfsr |= f.cfsr;
     m->scb.hfsr |= f.hfsr;
     record_fault(m, target, &f);
@@ -321,12 +360,13 @@ void exc_return(machine *m, uint32_t pc_value)
         }
         return;
     }
-    if (!pop_frame(m, value)) {
-        unstacking_failed(m, value);
+    enum frame_result r = pop_frame(m, value);
+    if (r != FRAME_OK) {
+        unstacking_failed(m, r, value);
         return;
     }
     m->cycles += CYCLES_EXC_RETURN;
-    machine_update_privilege(m);
+    machine_update_protection(m);
     if (to_thread && (m->scb.scr & SCR_SLEEPONEXIT)) {
         /* Sleep-on-exit: the thread does not run until the next interrupt. */
         machine_request_stop(m, STOP_HANDLED | STOP_SLEEP);

@@ -90,10 +90,9 @@ static bool any_pending(const nvic *n)
     return nvic_next_pending(n) != 0;
 }
 
-static bool privilege_changed(machine *m)
+static bool protection_changed(machine *m)
 {
-    bool unpriv = machine_reg(m, UC_ARM_REG_IPSR) == 0 && (machine_reg(m, UC_ARM_REG_CONTROL) & 1);
-    return unpriv != m->unprivileged;
+    return m->guard_dirty || machine_protection_context(m) != guard_context(m->guard);
 }
 
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
@@ -103,7 +102,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         m->cycles += CYCLES_REFILL; /* the previous block's branch was taken */
     }
     m->pending_refill = 0;
-    bool recheck = m->recheck && (any_pending(&m->nvic) || privilege_changed(m));
+    bool recheck = m->recheck && (any_pending(&m->nvic) || protection_changed(m));
     m->recheck = false;
     if (m->stop || m->cycles >= m->deadline || recheck) {
         m->stop |= recheck ? STOP_EVAL : STOP_DEADLINE;
@@ -112,6 +111,11 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         return;
     }
     block_info *b = block_cache_get(m->blocks, uc, (uint32_t)addr, size);
+    if (!access_check_block_fetch(m, b)) {
+        m->cur = NULL;
+        uc_emu_stop(uc);
+        return;
+    }
     m->cur = b;
     m->cur_start_cycles = m->cycles;
     m->cur_start_insns = m->insns;
@@ -197,19 +201,50 @@ static void bus_error(void *ctx, uint32_t addr, unsigned size, bool is_write, co
     machine_request_stop(m, STOP_EVAL);
 }
 
-/* ---- privilege: the PPB is never accessible unprivileged ------------------ */
+/* ---- protection context ------------------------------------------------------ */
 
-void machine_update_privilege(machine *m)
+int machine_protection_context(machine *m)
 {
-    bool unpriv = machine_reg(m, UC_ARM_REG_IPSR) == 0 && (machine_reg(m, UC_ARM_REG_CONTROL) & 1);
-    if (unpriv == m->unprivileged) {
+    bool handler = machine_reg(m, UC_ARM_REG_IPSR) != 0;
+    bool priv = handler || !(machine_reg(m, UC_ARM_REG_CONTROL) & 1);
+    uint32_t ctrl = mpu_ctrl(m->mpu);
+    bool applies = (ctrl & MPU_CTRL_ENABLE) != 0;
+    if (applies && !(ctrl & MPU_CTRL_HFNMIENA)) {
+        /* HardFault, NMI and FAULTMASK run with the MPU off unless HFNMIENA. */
+        bool negative = m->nvic.active[EXC_HARDFAULT] || m->nvic.active[EXC_NMI] ||
+                        (machine_reg(m, UC_ARM_REG_FAULTMASK) & 1);
+        applies = !negative;
+    }
+    return (priv ? GUARD_PRIVILEGED : 0) | (applies ? GUARD_MPU_APPLIES : 0);
+}
+
+bool machine_mpu_allows(machine *m, uint32_t addr, uint32_t len, unsigned need, int ctx,
+                        uint32_t *bad)
+{
+    bool priv = ctx & GUARD_PRIVILEGED;
+    bool applies = ctx & GUARD_MPU_APPLIES;
+    uint64_t end = (uint64_t)addr + (len ? len : 1u);
+    for (uint64_t at = addr; at < end;) {
+        if ((mpu_perms(m->mpu, (uint32_t)at, priv, applies) & need) != need) {
+            *bad = (uint32_t)at;
+            return false;
+        }
+        at = mpu_uniform_until(m->mpu, (uint32_t)at, end, priv, applies);
+    }
+    return true;
+}
+
+void machine_update_protection(machine *m)
+{
+    int ctx = machine_protection_context(m);
+    if (ctx == guard_context(m->guard) && !m->guard_dirty) {
         return;
     }
-    m->unprivileged = unpriv;
-    for (unsigned i = 0; i < m->num_ppb_pages; i++) {
-        uc_mem_protect(m->uc, m->ppb_pages[i], 0x400,
-                       unpriv ? UC_PROT_NONE : UC_PROT_READ | UC_PROT_WRITE);
+    if (m->guard_dirty) {
+        guard_invalidate(m->guard);
+        m->guard_dirty = false;
     }
+    guard_apply(m->guard, ctx);
 }
 
 int machine_install_hooks(machine *m)

@@ -8,8 +8,10 @@
 #include "blocks.h"
 #include "bus.h"
 #include "evq.h"
+#include "guard.h"
 #include "machine.h"
 #include "nvic.h"
+#include "mpu.h"
 #include "periph.h"
 #include "vclock.h"
 
@@ -23,6 +25,7 @@ enum {
     STOP_RESET = 1u << 5,    /* AIRCR.SYSRESETREQ */
     STOP_SLEEP = 1u << 6,    /* WFE */
     STOP_HANDLED = 1u << 7,  /* a hook already took the exception */
+    STOP_FETCH_DENIED = 1u << 8, /* a block starts where it may not execute */
 };
 
 /* Configurable fault status bits (CFSR). */
@@ -133,7 +136,15 @@ struct machine {
     int memfault_type;
     int memfault_index;
 
-    bool unprivileged; /* current protection of the PPB follows this */
+    guard *guard;      /* page permissions for the MPU and the PPB */
+    mpu *mpu;
+    bool guard_dirty;  /* the MPU was reprogrammed since the last apply */
+    /* Step-through of instructions on pages an MPU edge cuts. */
+    unsigned step_count; /* instructions to run next, 0 = no limit */
+    uint32_t step_lo;    /* bytes to open for them (step_len 0: none) */
+    uint32_t step_len;
+    bool stepping;
+    uint32_t fetch_denied_addr;
     bool trap_hook_on; /* CCR.DIV_0_TRP / UNALIGN_TRP checking installed */
     uc_hook trap_hook;
     pending_fault fault;
@@ -149,15 +160,20 @@ struct machine {
     systick *systick;
     dwt *dwt;
     fpgaio *fpgaio;
-    uint32_t ppb_pages[8];
-    unsigned num_ppb_pages;
 };
 
 /* machine.c */
 uint64_t machine_now(machine *m);
 void machine_request_stop(machine *m, unsigned why);
 void machine_read_core(machine *m, uint32_t r[16]);
-void machine_update_privilege(machine *m);
+/* Make page permissions follow privilege, execution priority and the MPU. */
+void machine_update_protection(machine *m);
+/* The protection context (GUARD_* bits) the CPU is in now. */
+int machine_protection_context(machine *m);
+/* Does the MPU let context `ctx` make accesses `need` (MPU_R/W/X) to every
+ * byte of [addr, addr+len)?  If not, *bad is the first refused byte. */
+bool machine_mpu_allows(machine *m, uint32_t addr, uint32_t len, unsigned need, int ctx,
+                        uint32_t *bad);
 uint32_t machine_reg(machine *m, int reg);
 void machine_set_reg(machine *m, int reg, uint32_t value);
 int machine_install_hooks(machine *m);
@@ -180,6 +196,14 @@ void exc_return(machine *m, uint32_t exc_return);
 bool exc_wakeup_pending(machine *m);
 void exc_irq_set(void *ctx, int line, bool level);
 void exc_systick_set(void *ctx, int line, bool level);
+
+/* access_fault.c: accesses the page guard stopped */
+void access_fault_handle(machine *m);
+/* An instruction fetch refused at addr: MemManage IACCVIOL or BusFault. */
+void access_fault_fetch(machine *m, uint32_t addr);
+/* Block hook: false when the block may not run now (a fetch fault or a
+ * step up to the first instruction that may not execute was arranged). */
+bool access_check_block_fetch(machine *m, const block_info *b);
 
 /* scs.c: NVIC, SCB and debug registers at 0xE000E000 */
 device scs_device(machine *m);

@@ -40,20 +40,6 @@ static void usage_fault(machine *m, uint32_t cfsr, uint32_t pc)
     exc_raise_fault(m, &f);
 }
 
-static void fetch_fault(machine *m, uint32_t pc)
-{
-    machine_settle(m, pc, false);
-    pending_fault f = {.exc = EXC_MEMMANAGE, .cfsr = CFSR_IACCVIOL, .return_pc = pc};
-    exc_raise_fault(m, &f);
-}
-
-/* Execute-never parts of the Armv7-M default memory map: Peripheral,
- * Device and System regions. */
-static bool default_map_xn(uint32_t addr)
-{
-    return (addr >= 0x40000000u && addr < 0x60000000u) || addr >= 0xA0000000u;
-}
-
 static void semihost_write(machine *m, uint32_t addr, bool one)
 {
     for (unsigned i = 0; i < 4096; i++) {
@@ -154,7 +140,7 @@ void machine_handle_intr(machine *m, uint32_t intno)
     case QEXC_PREFETCH_ABORT:
         /* Fetch from a device region: the default memory map makes it
          * execute-never, which is a MemManage fault (IACCVIOL). */
-        fetch_fault(m, pc);
+        access_fault_fetch(m, pc);
         break;
     default:
         snprintf(m->error, sizeof(m->error), "unexpected CPU exception %u at pc 0x%08x", intno,
@@ -166,29 +152,6 @@ void machine_handle_intr(machine *m, uint32_t intno)
     m->pending_refill = 0;
 }
 
-static void handle_memfault(machine *m)
-{
-    uc_mem_type t = (uc_mem_type)m->memfault_type;
-    pending_fault f = {.exc = EXC_BUSFAULT, .address = m->memfault_addr};
-    if (t == UC_MEM_FETCH_UNMAPPED || t == UC_MEM_FETCH_PROT) {
-        if (default_map_xn(m->memfault_addr)) {
-            fetch_fault(m, m->memfault_addr);
-            return;
-        }
-        f.cfsr = CFSR_IBUSERR;
-        f.return_pc = m->memfault_addr;
-    } else {
-        uint32_t pc = machine_reg(m, UC_ARM_REG_PC);
-        if (m->cur != NULL && m->memfault_index >= 0) {
-            pc = m->cur->insns[m->memfault_index].addr;
-        }
-        machine_settle(m, pc, false);
-        f.cfsr = CFSR_PRECISERR | CFSR_BFARVALID;
-        f.address_valid = true;
-        f.return_pc = pc;
-    }
-    exc_raise_fault(m, &f);
-}
 
 /* Unicorn 2.0.1 reports undefined instructions (and the hints WFE, YIELD,
  * SEV, which it does not implement) here rather than as EXCP_UDEF, with PC
@@ -286,7 +249,7 @@ static bool stopped_at_wfi(machine *m)
 
 /* Run translated code until something stops it; returns true when the CPU
  * went to sleep (WFI). */
-static bool execute(machine *m)
+static bool execute(machine *m, unsigned count)
 {
     m->cur = NULL;
     m->pending_refill = 0;
@@ -295,10 +258,19 @@ static bool execute(machine *m)
     uint32_t pc = machine_reg(m, UC_ARM_REG_PC);
     uint32_t thumb = (machine_reg(m, UC_ARM_REG_XPSR) >> 24) & 1u;
     m->running = true;
-    uc_err e = uc_emu_start(m->uc, pc | thumb, UNTIL_NEVER, 0, 0);
+    m->stepping = count != 0;
+    uc_err e = uc_emu_start(m->uc, pc | thumb, UNTIL_NEVER, 0, count);
+    m->stepping = false;
     m->running = false;
+    if (count != 0 && m->stop == 0 && e == UC_ERR_OK) {
+        /* The block hook charged the whole block; only `count` ran. */
+        machine_settle(m, machine_reg(m, UC_ARM_REG_PC), false);
+        return false;
+    }
     if (m->stop & STOP_MEMFAULT) {
-        handle_memfault(m);
+        access_fault_handle(m);
+    } else if (m->stop & STOP_FETCH_DENIED) {
+        access_fault_fetch(m, m->fetch_denied_addr);
     } else if (m->stop & STOP_HANDLED) {
         return (m->stop & STOP_SLEEP) != 0; /* WFE: treated as WFI */
     } else if (e == UC_ERR_EXCEPTION) {
@@ -339,13 +311,35 @@ static bool sleep_until_wakeup(machine *m, uint64_t end)
     return true;
 }
 
-static void dispatch(machine *m)
+/* Returns whether an exception was taken. */
+static bool dispatch(machine *m)
 {
     /* Late arrivals: a higher-priority exception pended during entry is
      * taken before the first handler instruction.  Bounded by the number
      * of priority levels. */
-    for (int i = 0; i < 300 && !m->locked_up && exc_dispatch_pending(m); i++) {
+    int i = 0;
+    while (i < 300 && !m->locked_up && exc_dispatch_pending(m)) {
+        i++;
     }
+    return i > 0;
+}
+
+/* One run of translated code; a pending step-through limits it to a few
+ * instructions with the pages they need opened. */
+static bool run_code(machine *m)
+{
+    unsigned count = m->step_count;
+    bool open = count != 0 && m->step_len != 0;
+    m->step_count = 0;
+    if (open) {
+        guard_open(m->guard, m->step_lo, m->step_len);
+    }
+    bool slept = execute(m, count);
+    if (open) {
+        guard_reclose(m->guard);
+        m->step_len = 0;
+    }
+    return slept;
 }
 
 static bool finished(machine *m, run_result *r, uint64_t end)
@@ -396,10 +390,13 @@ run_result machine_run(machine *m, uint64_t budget)
             return r;
         }
         m->stop = 0;
-        dispatch(m);
+        machine_update_protection(m);
+        if (dispatch(m)) {
+            m->step_count = 0; /* an interrupt came first: the step is redone later */
+        }
         uint64_t next = evq_next(m->events);
         m->deadline = next < end ? next : end;
-        if (!m->locked_up && execute(m) && !sleep_until_wakeup(m, end)) {
+        if (!m->locked_up && run_code(m) && !sleep_until_wakeup(m, end)) {
             r.end = END_ASLEEP_FOREVER;
             snprintf(r.detail, sizeof(r.detail), "wfi with no event left that could wake the core");
             return r;

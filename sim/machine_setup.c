@@ -7,7 +7,6 @@
 #include "machine_internal.h"
 
 #define PPB_BASE 0xE0000000u
-#define DWT_BASE 0xE0001000u
 
 static void log_byte(byte_log *l, uint8_t byte)
 {
@@ -100,6 +99,13 @@ static int create_board_device(machine *m, const board_device *bd, char *err, si
     return -1;
 }
 
+static void mpu_changed(void *ctx)
+{
+    machine *m = ctx;
+    m->guard_dirty = true;
+    machine_request_stop(m, STOP_EVAL); /* new permissions before the next block */
+}
+
 static int create_core_devices(machine *m, char *err, size_t errlen)
 {
     irq_line tick = {.set = exc_systick_set, .ctx = m, .line = EXC_SYSTICK};
@@ -110,12 +116,9 @@ static int create_core_devices(machine *m, char *err, size_t errlen)
         add_device(m, dwt_device(m->dwt), err, errlen) != 0) {
         return -1;
     }
-    /* Pages of the PPB that hold devices: closed to unprivileged code. */
-    const uint32_t ppb[] = {DWT_BASE, 0xE000E000u, 0xE000E400u, 0xE000E800u, 0xE000EC00u};
-    for (unsigned i = 0; i < sizeof(ppb) / sizeof(ppb[0]); i++) {
-        m->ppb_pages[m->num_ppb_pages++] = ppb[i];
-    }
-    return 0;
+    mpu_observer obs = {.changed = mpu_changed, .ctx = m};
+    m->mpu = mpu_create(obs);
+    return add_device(m, mpu_device(m->mpu), err, errlen);
 }
 
 static int map_memory(machine *m, char *err, size_t errlen)
@@ -134,6 +137,28 @@ static int map_memory(machine *m, char *err, size_t errlen)
     return 0;
 }
 
+/* Every page the CPU can reach, with the most it may ever be allowed. */
+static int guard_areas(machine *m)
+{
+    m->guard = guard_create(m->uc, m->mpu);
+    for (unsigned i = 0; i < m->board.num_memory; i++) {
+        const board_memory *mem = &m->board.memory[i];
+        unsigned cap = UC_PROT_READ | (mem->writable ? UC_PROT_WRITE : 0) |
+                       (mem->executable ? UC_PROT_EXEC : 0);
+        if (guard_add_area(m->guard, mem->base, mem->size, cap, false) != 0) {
+            return -1;
+        }
+    }
+    for (unsigned i = 0; i < bus_window_count(m->bus); i++) {
+        uint32_t page = bus_window_base(m->bus, i);
+        bool ppb = page >= PPB_BASE && page < PPB_BASE + 0x100000u;
+        if (guard_add_area(m->guard, page, GUARD_PAGE, UC_PROT_READ | UC_PROT_WRITE, ppb) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int build(machine *m, char *err, size_t errlen)
 {
     if (map_memory(m, err, errlen) != 0 || create_core_devices(m, err, errlen) != 0) {
@@ -144,7 +169,7 @@ static int build(machine *m, char *err, size_t errlen)
             return -1;
         }
     }
-    if (bus_map(m->bus) != 0 || machine_install_hooks(m) != 0) {
+    if (bus_map(m->bus) != 0 || guard_areas(m) != 0 || machine_install_hooks(m) != 0) {
         snprintf(err, errlen, "board %s: cannot map devices into the CPU", m->board.name);
         return -1;
     }
@@ -183,6 +208,7 @@ void machine_destroy(machine *m)
         return;
     }
     bus_destroy(m->bus); /* destroys every device model */
+    guard_destroy(m->guard);
     evq_destroy(m->events);
     block_cache_destroy(m->blocks);
     for (int i = 0; i < MACHINE_UARTS; i++) {
@@ -237,9 +263,9 @@ void machine_reset(machine *m)
 {
     exc_reset(m);
     bus_reset(m->bus);
-    m->unprivileged = true; /* force the PPB pages open again */
     reset_core(m);
-    machine_update_privilege(m);
+    m->guard_dirty = true;
+    machine_update_protection(m);
     m->stop = 0;
     m->cur = NULL;
 }

@@ -1,0 +1,134 @@
+/* Memory accesses the page guard stopped: decided precisely here, in the
+ * order the architecture checks them (MPU, then the bus).  A forbidden
+ * access becomes a MemManage or BusFault on the exact instruction; an
+ * access that is allowed but sits on a page an MPU edge cuts is stepped
+ * through with that page opened for one instruction. */
+#include "machine_internal.h"
+
+#define PPB_START 0xE0000000u
+#define PPB_END 0xE0100000u
+
+static void raise(machine *m, int exc, uint32_t cfsr, uint32_t pc, uint32_t addr, bool valid)
+{
+    pending_fault f = {.exc = exc, .cfsr = cfsr, .return_pc = pc, .address = addr,
+                       .address_valid = valid};
+    exc_raise_fault(m, &f);
+}
+
+static void fetch_fault(machine *m, uint32_t addr, int ctx)
+{
+    uint32_t bad;
+    machine_settle(m, addr, false);
+    if (!machine_mpu_allows(m, addr, 2, MPU_X, ctx, &bad) ||
+        board_memory_containing(&m->board, addr, 2) != NULL) {
+        /* Execute-never by the MPU or the default map (or a mapped page
+         * that refused the fetch): MemManage, no address recorded. */
+        raise(m, EXC_MEMMANAGE, CFSR_IACCVIOL, addr, 0, false);
+        return;
+    }
+    raise(m, EXC_BUSFAULT, CFSR_IBUSERR, addr, 0, false);
+}
+
+/* The bytes the faulting instruction touches, as far as it can be told. */
+static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t *len)
+{
+    const insn_info *in = NULL;
+    *pc = machine_reg(m, UC_ARM_REG_PC);
+    *lo = m->memfault_addr;
+    *len = 1;
+    if (m->cur != NULL && m->memfault_index >= 0) {
+        in = &m->cur->insns[m->memfault_index];
+        *pc = in->addr;
+        uint32_t r[16];
+        machine_read_core(m, r);
+        r[15] = in->addr;
+        if (!insn_access_range(in, r, lo, len)) {
+            *lo = m->memfault_addr;
+            *len = 1;
+        }
+    }
+    return in;
+}
+
+static void data_fault(machine *m, bool write, bool unmapped, int ctx)
+{
+    uint32_t pc, lo, len, bad;
+    culprit(m, &pc, &lo, &len);
+    machine_settle(m, pc, false);
+    uint32_t addr = m->memfault_addr;
+    if (addr >= PPB_START && addr < PPB_END) {
+        /* The PPB ignores the MPU; unprivileged access is a BusFault. */
+        raise(m, EXC_BUSFAULT, CFSR_PRECISERR | CFSR_BFARVALID, pc, addr, true);
+        return;
+    }
+    if (!machine_mpu_allows(m, lo, len, write ? MPU_W : MPU_R, ctx, &bad)) {
+        raise(m, EXC_MEMMANAGE, CFSR_DACCVIOL | CFSR_MMARVALID, pc, bad, true);
+        return;
+    }
+    const board_memory *mem = board_memory_containing(&m->board, addr, 1);
+    if (unmapped || (write && (mem == NULL || !mem->writable))) {
+        raise(m, EXC_BUSFAULT, CFSR_PRECISERR | CFSR_BFARVALID, pc, addr, true);
+        return;
+    }
+    /* Allowed, on a page an MPU edge cuts: run just this instruction with
+     * the pages it touches opened. */
+    m->step_count = 1;
+    m->step_lo = lo;
+    m->step_len = len;
+    machine_set_reg(m, UC_ARM_REG_PC, pc | 1u);
+}
+
+void access_fault_handle(machine *m)
+{
+    uc_mem_type t = (uc_mem_type)m->memfault_type;
+    int ctx = guard_context(m->guard);
+    switch (t) {
+    case UC_MEM_FETCH_UNMAPPED:
+    case UC_MEM_FETCH_PROT:
+        fetch_fault(m, m->memfault_addr, ctx);
+        break;
+    case UC_MEM_WRITE_UNMAPPED:
+    case UC_MEM_WRITE_PROT:
+        data_fault(m, true, t == UC_MEM_WRITE_UNMAPPED, ctx);
+        break;
+    default:
+        data_fault(m, false, t == UC_MEM_READ_UNMAPPED, ctx);
+        break;
+    }
+}
+
+void access_fault_fetch(machine *m, uint32_t addr)
+{
+    fetch_fault(m, addr, guard_context(m->guard));
+}
+
+bool access_check_block_fetch(machine *m, const block_info *b)
+{
+    guard *g = m->guard;
+    if (!guard_has_exec_edges(g) || m->stepping) {
+        return true;
+    }
+    unsigned edges = guard_edges(g, b->start) | guard_edges(g, b->start + b->size - 1u);
+    if (!(edges & GUARD_EXEC_EDGE)) {
+        return true;
+    }
+    int ctx = guard_context(g);
+    uint32_t k = 0;
+    uint32_t bad;
+    while (k < b->ninsns &&
+           machine_mpu_allows(m, b->insns[k].addr, b->insns[k].size, MPU_X, ctx, &bad)) {
+        k++;
+    }
+    if (k == b->ninsns) {
+        return true;
+    }
+    if (k == 0) {
+        m->fetch_denied_addr = b->insns[0].addr;
+        m->stop |= STOP_FETCH_DENIED;
+    } else {
+        m->step_count = k; /* run up to the instruction that may not execute */
+        m->step_len = 0;
+        m->stop |= STOP_EVAL;
+    }
+    return false;
+}
