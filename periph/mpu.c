@@ -57,6 +57,15 @@ uint32_t mpu_ctrl(const mpu *m)
     return m->ctrl;
 }
 
+void mpu_snapshot(const mpu *m, mpu_config *out)
+{
+    out->ctrl = m->ctrl;
+    for (unsigned n = 0; n < MPU_REGIONS; n++) {
+        out->rbar[n] = m->rbar[n];
+        out->rasr[n] = m->rasr[n];
+    }
+}
+
 void mpu_region(const mpu *m, unsigned n, uint32_t *rbar, uint32_t *rasr)
 {
     *rbar = n < MPU_REGIONS ? m->rbar[n] : 0;

@@ -28,9 +28,17 @@ typedef struct mpu_observer {
 
 typedef struct mpu mpu;
 
+/* Everything that decides permissions: two equal configs decide alike. */
+typedef struct mpu_config {
+    uint32_t ctrl;
+    uint32_t rbar[MPU_REGIONS];
+    uint32_t rasr[MPU_REGIONS];
+} mpu_config;
+
 mpu *mpu_create(mpu_observer obs);
 device mpu_device(mpu *m);
 uint32_t mpu_ctrl(const mpu *m);
+void mpu_snapshot(const mpu *m, mpu_config *out);
 /* Read-back of one region's RBAR/RASR (for reports and tests). */
 void mpu_region(const mpu *m, unsigned n, uint32_t *rbar, uint32_t *rasr);
 /* Program region n directly (tests, host tools); same rules as the guest. */

@@ -4,26 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GUARD_MAX_AREAS 300
+#define GUARD_MAX_AREAS 64
+/* Computed contexts kept, keyed by MPU configuration: a kernel switching
+ * among a few processes finds each one's permissions already worked out. */
+#define GUARD_SLOTS 16
 
 typedef struct guard_area {
     uint32_t base;
     uint32_t pages;
+    uint32_t first; /* index of its first page in the per-page arrays */
     uint8_t cap;
     bool ppb;
-    uint8_t *cur;                   /* what Unicorn has now */
-    uint8_t *want[GUARD_CONTEXTS];  /* per context: UC_PROT_* */
-    uint8_t *edges[GUARD_CONTEXTS]; /* per context: GUARD_*_EDGE */
 } guard_area;
+
+typedef struct guard_slot {
+    bool used;
+    int ctx;
+    mpu_config cfg;
+    uint64_t last_use;
+    uint8_t *want;  /* per page: UC_PROT_* */
+    uint8_t *edges; /* per page: GUARD_*_EDGE */
+    bool exec_edges;
+} guard_slot;
 
 struct guard {
     uc_engine *uc;
     const mpu *mpu;
     guard_area areas[GUARD_MAX_AREAS];
     unsigned num_areas;
-    bool valid[GUARD_CONTEXTS];
-    bool exec_edges[GUARD_CONTEXTS]; /* any page of the context has one */
-    int ctx;
+    uint32_t num_pages;
+    uint8_t *cur; /* per page: what Unicorn has now */
+    guard_slot slots[GUARD_SLOTS];
+    guard_slot *active;
+    uint64_t clock;
     uint32_t open_lo, open_hi; /* pages opened by guard_open, hi exclusive */
     guard_stats stats;
 };
@@ -34,7 +47,6 @@ guard *guard_create(uc_engine *uc, const mpu *m)
     assert(g != NULL);
     g->uc = uc;
     g->mpu = m;
-    g->ctx = -1;
     return g;
 }
 
@@ -43,45 +55,56 @@ void guard_destroy(guard *g)
     if (g == NULL) {
         return;
     }
-    for (unsigned i = 0; i < g->num_areas; i++) {
-        free(g->areas[i].cur);
-        for (int c = 0; c < GUARD_CONTEXTS; c++) {
-            free(g->areas[i].want[c]);
-            free(g->areas[i].edges[c]);
-        }
+    for (unsigned i = 0; i < GUARD_SLOTS; i++) {
+        free(g->slots[i].want);
+        free(g->slots[i].edges);
     }
+    free(g->cur);
     free(g);
+}
+
+static void grow_pages(guard *g, uint32_t extra, uint8_t cap)
+{
+    g->cur = realloc(g->cur, g->num_pages + extra);
+    assert(g->cur != NULL);
+    memset(g->cur + g->num_pages, cap, extra); /* as mapped */
+    for (unsigned i = 0; i < GUARD_SLOTS; i++) {
+        free(g->slots[i].want);
+        free(g->slots[i].edges);
+        g->slots[i] = (guard_slot){0};
+    }
+    g->active = NULL;
+    g->num_pages += extra;
 }
 
 int guard_add_area(guard *g, uint32_t base, uint32_t size, unsigned cap, bool ppb)
 {
-    if (g->num_areas == GUARD_MAX_AREAS || size == 0 || (base | size) % GUARD_PAGE) {
+    if (size == 0 || (base | size) % GUARD_PAGE) {
         return -1;
     }
-    guard_area *a = &g->areas[g->num_areas++];
-    a->base = base;
-    a->pages = size / GUARD_PAGE;
-    a->cap = (uint8_t)cap;
-    a->ppb = ppb;
-    a->cur = malloc(a->pages);
-    assert(a->cur != NULL);
-    memset(a->cur, (int)cap, a->pages); /* as mapped */
-    for (int c = 0; c < GUARD_CONTEXTS; c++) {
-        a->want[c] = calloc(a->pages, 1);
-        a->edges[c] = calloc(a->pages, 1);
-        assert(a->want[c] != NULL && a->edges[c] != NULL);
+    guard_area *last = g->num_areas ? &g->areas[g->num_areas - 1] : NULL;
+    if (last && last->cap == cap && last->ppb == ppb &&
+        last->base + last->pages * GUARD_PAGE == base) {
+        last->pages += size / GUARD_PAGE; /* adjacent device pages: one area */
+    } else if (g->num_areas == GUARD_MAX_AREAS) {
+        return -1;
+    } else {
+        g->areas[g->num_areas++] = (guard_area){
+            .base = base, .pages = 0, .first = g->num_pages, .cap = (uint8_t)cap, .ppb = ppb};
+        g->areas[g->num_areas - 1].pages = size / GUARD_PAGE;
     }
+    grow_pages(g, size / GUARD_PAGE, (uint8_t)cap);
     return 0;
 }
 
 void guard_invalidate(guard *g)
 {
-    memset(g->valid, 0, sizeof(g->valid));
+    g->active = NULL; /* the next apply looks the configuration up again */
 }
 
 int guard_context(const guard *g)
 {
-    return g->ctx;
+    return g->active ? g->active->ctx : -1;
 }
 
 /* Permissions of one page that a span edge cuts: reads and writes only
@@ -104,12 +127,11 @@ static void cut_page(const guard *g, uint32_t page, bool priv, bool applies, uin
                        (((all ^ any) & MPU_X) ? GUARD_EXEC_EDGE : 0));
 }
 
-static void compute_area(const guard *g, guard_area *a, int ctx)
+static void compute_area(const guard *g, const guard_area *a, int ctx, uint8_t *want,
+                         uint8_t *edges)
 {
     bool priv = ctx & GUARD_PRIVILEGED;
     bool applies = ctx & GUARD_MPU_APPLIES;
-    uint8_t *want = a->want[ctx];
-    uint8_t *edges = a->edges[ctx];
     if (a->ppb) {
         memset(want, priv ? a->cap : 0, a->pages);
         memset(edges, 0, a->pages);
@@ -133,29 +155,69 @@ static void compute_area(const guard *g, guard_area *a, int ctx)
     }
 }
 
-static unsigned protect_run(guard *g, guard_area *a, uint32_t first, uint32_t count, uint8_t p)
+static void compute_slot(guard *g, guard_slot *s)
 {
-    uc_mem_protect(g->uc, (uint64_t)a->base + (uint64_t)first * GUARD_PAGE,
-                   (size_t)count * GUARD_PAGE, p);
-    memset(&a->cur[first], p, count);
+    s->exec_edges = false;
+    for (unsigned i = 0; i < g->num_areas; i++) {
+        const guard_area *a = &g->areas[i];
+        compute_area(g, a, s->ctx, s->want + a->first, s->edges + a->first);
+    }
+    for (uint32_t k = 0; k < g->num_pages && !s->exec_edges; k++) {
+        s->exec_edges = (s->edges[k] & GUARD_EXEC_EDGE) != 0;
+    }
+    g->stats.recomputes++;
+}
+
+static guard_slot *find_slot(guard *g, int ctx, const mpu_config *cfg)
+{
+    guard_slot *victim = &g->slots[0];
+    for (unsigned i = 0; i < GUARD_SLOTS; i++) {
+        guard_slot *s = &g->slots[i];
+        if (s->used && s->ctx == ctx && memcmp(&s->cfg, cfg, sizeof(*cfg)) == 0) {
+            return s;
+        }
+        if (!s->used || s->last_use < victim->last_use) {
+            victim = s;
+        }
+    }
+    if (victim->want == NULL) {
+        victim->want = malloc(g->num_pages ? g->num_pages : 1);
+        victim->edges = malloc(g->num_pages ? g->num_pages : 1);
+        assert(victim->want != NULL && victim->edges != NULL);
+    }
+    victim->used = true;
+    victim->ctx = ctx;
+    victim->cfg = *cfg;
+    compute_slot(g, victim);
+    return victim;
+}
+
+static unsigned protect_run(guard *g, uint32_t addr, uint32_t first, uint32_t count, uint8_t p)
+{
+    uc_mem_protect(g->uc, addr, (size_t)count * GUARD_PAGE, p);
+    memset(&g->cur[first], p, count);
     return 1;
 }
 
-/* Bring Unicorn's pages [from, to) of an area to `target`. */
-static unsigned sync_area(guard *g, guard_area *a, const uint8_t *target, uint32_t from,
+/* Bring Unicorn's pages [from, to) of an area (area-relative) to target. */
+static unsigned sync_area(guard *g, const guard_area *a, const uint8_t *target, uint32_t from,
                           uint32_t to)
 {
     unsigned calls = 0;
+    const uint8_t *cur = g->cur + a->first;
+    if (memcmp(cur + from, target + from, to - from) == 0) {
+        return 0;
+    }
     for (uint32_t i = from; i < to;) {
-        if (a->cur[i] == target[i]) {
+        if (cur[i] == target[i]) {
             i++;
             continue;
         }
         uint32_t j = i + 1;
-        while (j < to && target[j] == target[i] && a->cur[j] != target[j]) {
+        while (j < to && target[j] == target[i] && cur[j] != target[j]) {
             j++;
         }
-        calls += protect_run(g, a, i, j - i, target[i]);
+        calls += protect_run(g, a->base + i * GUARD_PAGE, a->first + i, j - i, target[i]);
         i = j;
     }
     return calls;
@@ -163,36 +225,28 @@ static unsigned sync_area(guard *g, guard_area *a, const uint8_t *target, uint32
 
 unsigned guard_apply(guard *g, int ctx)
 {
+    mpu_config cfg;
+    mpu_snapshot(g->mpu, &cfg);
+    guard_slot *s = find_slot(g, ctx, &cfg);
+    s->last_use = ++g->clock;
     unsigned calls = 0;
-    if (!g->valid[ctx]) {
-        g->exec_edges[ctx] = false;
-        for (unsigned i = 0; i < g->num_areas; i++) {
-            guard_area *a = &g->areas[i];
-            compute_area(g, a, ctx);
-            for (uint32_t k = 0; k < a->pages && !g->exec_edges[ctx]; k++) {
-                g->exec_edges[ctx] = (a->edges[ctx][k] & GUARD_EXEC_EDGE) != 0;
-            }
-        }
-        g->valid[ctx] = true;
-        g->stats.recomputes++;
-    }
     for (unsigned i = 0; i < g->num_areas; i++) {
-        guard_area *a = &g->areas[i];
-        calls += sync_area(g, a, a->want[ctx], 0, a->pages);
+        const guard_area *a = &g->areas[i];
+        calls += sync_area(g, a, s->want + a->first, 0, a->pages);
     }
-    g->ctx = ctx;
+    g->active = s;
     g->stats.applies++;
     g->stats.protect_calls += calls;
     return calls;
 }
 
-static guard_area *area_of(const guard *g, uint32_t addr, uint32_t *page)
+static const guard_area *area_of(const guard *g, uint32_t addr, uint32_t *page)
 {
     for (unsigned i = 0; i < g->num_areas; i++) {
         const guard_area *a = &g->areas[i];
         if ((addr - a->base) / GUARD_PAGE < a->pages) {
             *page = (addr - a->base) / GUARD_PAGE;
-            return (guard_area *)a;
+            return a;
         }
     }
     return NULL;
@@ -200,14 +254,14 @@ static guard_area *area_of(const guard *g, uint32_t addr, uint32_t *page)
 
 bool guard_has_exec_edges(const guard *g)
 {
-    return g->ctx >= 0 && g->exec_edges[g->ctx];
+    return g->active != NULL && g->active->exec_edges;
 }
 
 unsigned guard_edges(const guard *g, uint32_t addr)
 {
     uint32_t page;
-    const guard_area *a = g->ctx >= 0 ? area_of(g, addr, &page) : NULL;
-    return a ? a->edges[g->ctx][page] : 0;
+    const guard_area *a = g->active ? area_of(g, addr, &page) : NULL;
+    return a ? g->active->edges[a->first + page] : 0;
 }
 
 void guard_open(guard *g, uint32_t addr, uint32_t len)
@@ -216,9 +270,9 @@ void guard_open(guard *g, uint32_t addr, uint32_t len)
     g->open_hi = addr + (len ? len : 1u);
     for (uint32_t p = g->open_lo; p - g->open_lo < g->open_hi - g->open_lo; p += GUARD_PAGE) {
         uint32_t i;
-        guard_area *a = area_of(g, p, &i);
-        if (a != NULL && a->cur[i] != a->cap) {
-            g->stats.protect_calls += protect_run(g, a, i, 1, a->cap);
+        const guard_area *a = area_of(g, p, &i);
+        if (a != NULL && g->cur[a->first + i] != a->cap) {
+            g->stats.protect_calls += protect_run(g, p, a->first + i, 1, a->cap);
         }
     }
 }
@@ -227,9 +281,9 @@ void guard_reclose(guard *g)
 {
     for (uint32_t p = g->open_lo; p - g->open_lo < g->open_hi - g->open_lo; p += GUARD_PAGE) {
         uint32_t i;
-        guard_area *a = area_of(g, p, &i);
-        if (a != NULL && g->ctx >= 0) {
-            g->stats.protect_calls += sync_area(g, a, a->want[g->ctx], i, i + 1);
+        const guard_area *a = area_of(g, p, &i);
+        if (a != NULL && g->active != NULL) {
+            g->stats.protect_calls += sync_area(g, a, g->active->want + a->first, i, i + 1);
         }
     }
     g->open_lo = g->open_hi = 0;

@@ -50,6 +50,9 @@ typedef struct machine_stats {
     uint64_t faults;
     uint64_t bus_errors; /* guest accesses to nothing or with a bad width */
     uint64_t blocks_decoded;
+    uint64_t protection_applies;  /* page permissions brought to a new context */
+    uint64_t protection_recomputes; /* contexts recomputed after MPU writes */
+    uint64_t protect_calls;       /* uc_mem_protect calls they needed */
     fault_record fault_log[MACHINE_MAX_FAULT_RECORDS];
     unsigned fault_log_len;
 } machine_stats;

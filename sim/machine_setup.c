@@ -149,10 +149,21 @@ static int guard_areas(machine *m)
             return -1;
         }
     }
-    for (unsigned i = 0; i < bus_window_count(m->bus); i++) {
-        uint32_t page = bus_window_base(m->bus, i);
-        bool ppb = page >= PPB_BASE && page < PPB_BASE + 0x100000u;
-        if (guard_add_area(m->guard, page, GUARD_PAGE, UC_PROT_READ | UC_PROT_WRITE, ppb) != 0) {
+    /* Device pages in address order, so that neighbours form one area. */
+    unsigned n = bus_window_count(m->bus);
+    uint32_t pages[256];
+    for (unsigned i = 0; i < n && i < 256; i++) {
+        uint32_t p = bus_window_base(m->bus, i);
+        unsigned k = i;
+        for (; k > 0 && pages[k - 1] > p; k--) {
+            pages[k] = pages[k - 1];
+        }
+        pages[k] = p;
+    }
+    for (unsigned i = 0; i < n && i < 256; i++) {
+        bool ppb = pages[i] >= PPB_BASE && pages[i] < PPB_BASE + 0x100000u;
+        if (guard_add_area(m->guard, pages[i], GUARD_PAGE, UC_PROT_READ | UC_PROT_WRITE, ppb) !=
+            0) {
             return -1;
         }
     }
@@ -277,6 +288,10 @@ const machine_stats *machine_get_stats(const machine *m)
     mm->stats.instructions = m->insns;
     mm->stats.sleep_cycles = m->sleep_cycles;
     mm->stats.blocks_decoded = block_cache_count(m->blocks);
+    const guard_stats *g = guard_get_stats(m->guard);
+    mm->stats.protection_applies = g->applies;
+    mm->stats.protection_recomputes = g->recomputes;
+    mm->stats.protect_calls = g->protect_calls;
     return &m->stats;
 }
 

@@ -127,6 +127,9 @@ void report_summary(FILE *out, const machine *m, const run_result *r, double hos
             s->cycles ? 100.0 * (double)s->sleep_cycles / (double)s->cycles : 0.0);
     print_exceptions(out, s);
     print_faults(out, m, s);
+    fprintf(out, "protection:     %llu context changes, %llu MPU recomputes, %llu page updates\n",
+            (unsigned long long)s->protection_applies, (unsigned long long)s->protection_recomputes,
+            (unsigned long long)s->protect_calls);
     if (s->bus_errors) {
         fprintf(out, "bus errors:     %llu (bad width or no device)\n",
                 (unsigned long long)s->bus_errors);
