@@ -8,9 +8,9 @@
  *   0x14..0x28   RBAR_A1/RASR_A1 .. RBAR_A3/RASR_A3: aliases of RBAR/RASR
  *
  * Programming the architecture leaves UNPREDICTABLE is resolved as QEMU's
- * model does, so the two agree in differential tests: a region with SIZE
- * below 4 (under 32 bytes) or a base not aligned to its size never matches;
- * subregion bits of regions under 256 bytes are ignored. */
+ * model does, so the two agree in differential tests: SIZE 0 or a base not
+ * aligned to the region size never matches; SIZE 1..3 make regions of 4, 8
+ * and 16 bytes; subregion bits of regions under 256 bytes are ignored. */
 #include "mpu.h"
 
 #include <assert.h>
@@ -101,7 +101,7 @@ static bool region_extent(const mpu *m, unsigned n, uint64_t *base, unsigned *lo
     *log2 = size_log2(rasr);
     *base = m->rbar[n];
     uint64_t mask = (1ull << *log2) - 1u;
-    return (rasr & RASR_ENABLE) && *log2 >= 5 && (*base & mask) == 0;
+    return (rasr & RASR_ENABLE) && *log2 >= 2 && (*base & mask) == 0;
 }
 
 int mpu_match(const mpu *m, uint32_t addr)

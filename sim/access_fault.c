@@ -50,10 +50,25 @@ static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t
     return in;
 }
 
+/* A store multiple runs word by word on silicon: the words before the one
+ * refused are written before the fault is taken. */
+static void store_allowed_words(machine *m, const insn_info *in, uint32_t lo, uint32_t bad)
+{
+    uint32_t r[16];
+    machine_read_core(m, r);
+    uint32_t addr = lo;
+    for (int reg = 0; reg < 16 && addr + 4u <= bad; reg++) {
+        if (in->list & (1u << reg)) {
+            uc_mem_write(m->uc, addr, &r[reg], 4);
+            addr += 4;
+        }
+    }
+}
+
 static void data_fault(machine *m, bool write, bool unmapped, int ctx)
 {
     uint32_t pc, lo, len, bad;
-    culprit(m, &pc, &lo, &len);
+    const insn_info *in = culprit(m, &pc, &lo, &len);
     machine_settle(m, pc, false);
     uint32_t addr = m->memfault_addr;
     if (addr >= PPB_START && addr < PPB_END) {
@@ -62,6 +77,9 @@ static void data_fault(machine *m, bool write, bool unmapped, int ctx)
         return;
     }
     if (!machine_mpu_allows(m, lo, len, write ? MPU_W : MPU_R, ctx, &bad)) {
+        if (write && in != NULL && in->list != 0) {
+            store_allowed_words(m, in, lo, bad);
+        }
         raise(m, EXC_MEMMANAGE, CFSR_DACCVIOL | CFSR_MMARVALID, pc, bad, true);
         return;
     }
@@ -72,7 +90,7 @@ static void data_fault(machine *m, bool write, bool unmapped, int ctx)
     }
     /* Allowed, on a page an MPU edge cuts: run just this instruction with
      * the pages it touches opened. */
-    m->step_count = 1;
+    m->step_until = pc + (in ? in->size : 2u);
     m->step_lo = lo;
     m->step_len = len;
     machine_set_reg(m, UC_ARM_REG_PC, pc | 1u);
@@ -84,9 +102,14 @@ void access_fault_handle(machine *m)
     int ctx = guard_context(m->guard);
     switch (t) {
     case UC_MEM_FETCH_UNMAPPED:
-    case UC_MEM_FETCH_PROT:
-        fetch_fault(m, m->memfault_addr, ctx);
+    case UC_MEM_FETCH_PROT: {
+        /* A 32-bit instruction whose second half is refused faults at its
+         * first half: Unicorn starts a block at such an instruction. */
+        uint32_t pc = machine_reg(m, UC_ARM_REG_PC);
+        uint32_t at = m->memfault_addr;
+        fetch_fault(m, pc < at && at - pc <= 2u ? pc : at, ctx);
         break;
+    }
     case UC_MEM_WRITE_UNMAPPED:
     case UC_MEM_WRITE_PROT:
         data_fault(m, true, t == UC_MEM_WRITE_UNMAPPED, ctx);
@@ -126,9 +149,35 @@ bool access_check_block_fetch(machine *m, const block_info *b)
         m->fetch_denied_addr = b->insns[0].addr;
         m->stop |= STOP_FETCH_DENIED;
     } else {
-        m->step_count = k; /* run up to the instruction that may not execute */
+        m->step_until = b->insns[k].addr; /* run up to what may not execute */
         m->step_len = 0;
         m->stop |= STOP_EVAL;
     }
     return false;
+}
+
+/* Unicorn checks execute permission when it translates a block, not when it
+ * runs one again: a block translated before the MPU or privilege changed is
+ * checked here.  One page is remembered, so a loop costs one compare. */
+bool access_check_block_page(machine *m, const block_info *b)
+{
+    uint32_t first = b->start & ~(GUARD_PAGE - 1u);
+    uint32_t last = (b->start + b->size - 1u) & ~(GUARD_PAGE - 1u);
+    if (first == m->exec_page && last == first) {
+        return true;
+    }
+    if (!guard_page_executable(m->guard, b->start)) {
+        m->fetch_denied_addr = b->start;
+        m->stop |= STOP_FETCH_DENIED;
+        return false;
+    }
+    if (last != first && !guard_page_executable(m->guard, last)) {
+        /* The block runs into a page it may not execute: stop before it. */
+        m->step_until = last;
+        m->step_len = 0;
+        m->stop |= STOP_EVAL;
+        return false;
+    }
+    m->exec_page = first;
+    return true;
 }

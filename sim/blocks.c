@@ -24,6 +24,7 @@ block_cache *block_cache_create(void)
 
 static void free_block(block_info *b)
 {
+    free(b->code);
     free(b->insns);
     free(b->prefix);
     free(b);
@@ -102,7 +103,8 @@ static void finish_block(block_info *b)
     }
 }
 
-static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size)
+static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
+                          bool keep_code)
 {
     uint8_t stack_buf[256];
     uint8_t *code = size <= sizeof(stack_buf) ? stack_buf : malloc(size);
@@ -122,6 +124,11 @@ static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t
         unsigned n = cycle_decode(c->dec, code + off, size - off, addr + off, in);
         off += n ? n : 2;
     }
+    if (keep_code) {
+        b->code = malloc(size);
+        assert(b->code != NULL);
+        memcpy(b->code, code, size);
+    }
     if (code != stack_buf) {
         free(code);
     }
@@ -129,18 +136,33 @@ static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t
     return b;
 }
 
-block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size)
+static bool code_unchanged(const block_info *b, uc_engine *uc)
+{
+    uint8_t now[256];
+    if (b->size > sizeof(now) || uc_mem_read(uc, b->start, now, b->size) != UC_ERR_OK) {
+        return false;
+    }
+    return memcmp(now, b->code, b->size) == 0;
+}
+
+block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
+                            bool writable)
 {
     unsigned i = hash(addr, c->cap);
     for (block_info *b; (b = c->slots[i]) != NULL; i = (i + 1) & (c->cap - 1)) {
         if (b->start == addr && b->size == size) {
-            return b;
+            if (b->code == NULL || code_unchanged(b, uc)) {
+                return b;
+            }
+            c->slots[i] = decode(c, uc, addr, size, true); /* the code was replaced */
+            free_block(b);
+            return c->slots[i];
         }
     }
     if (2 * (c->count + 1) > c->cap) {
         grow(c);
     }
-    block_info *b = decode(c, uc, addr, size);
+    block_info *b = decode(c, uc, addr, size, writable);
     insert(c, b);
     c->count++;
     return b;

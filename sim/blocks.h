@@ -19,6 +19,7 @@ typedef struct block_info {
     uint16_t flags;   /* OR of the instructions' INSN_* flags */
     bool ends_cond_branch;
     uint32_t cond_target; /* taken target of a final conditional branch */
+    uint8_t *code;    /* a copy of the bytes, kept for blocks in writable memory */
     insn_info *insns;
     uint32_t *prefix; /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
 } block_info;
@@ -27,8 +28,12 @@ typedef struct block_cache block_cache;
 
 block_cache *block_cache_create(void);
 void block_cache_destroy(block_cache *c);
-/* The decoded block at addr of `size` bytes, decoding it on first sight. */
-block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size);
+/* The decoded block at addr of `size` bytes, decoding it on first sight.
+ * `writable`: the block lies in memory the CPU can store to, so its bytes
+ * are compared with the decoded ones each time (code copied into RAM and
+ * then replaced must not be timed or checked as the old code). */
+block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
+                            bool writable);
 void block_cache_flush(block_cache *c);
 unsigned block_cache_count(const block_cache *c);
 

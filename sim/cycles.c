@@ -171,6 +171,7 @@ static void describe_multiple(const cs_insn *ci, int kind, insn_info *in)
     in->count = (uint8_t)(a->op_count - first);
     in->access = 4;
     for (unsigned i = first; i < a->op_count; i++) {
+        in->list |= reg_bit(a->operands[i].reg);
         if (in->mem == MEM_LOAD) {
             in->writes |= reg_bit(a->operands[i].reg);
         }

@@ -40,6 +40,7 @@ typedef struct insn_info {
     uint32_t branch_target; /* direct branch target, 0 if none/indirect */
     int32_t disp;
     uint16_t writes; /* mask of r0..r15 written (incl. base writeback) */
+    uint16_t list;   /* register list of LDM/STM/PUSH/POP */
     uint16_t flags;
     uint8_t size;    /* 2 or 4 bytes */
     uint8_t cycles;  /* static cost, before pipelining and refills */

@@ -257,6 +257,13 @@ bool guard_has_exec_edges(const guard *g)
     return g->active != NULL && g->active->exec_edges;
 }
 
+bool guard_page_executable(const guard *g, uint32_t addr)
+{
+    uint32_t page;
+    const guard_area *a = g->active ? area_of(g, addr, &page) : NULL;
+    return a != NULL && (g->active->want[a->first + page] & UC_PROT_EXEC);
+}
+
 unsigned guard_edges(const guard *g, uint32_t addr)
 {
     uint32_t page;

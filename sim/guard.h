@@ -46,6 +46,10 @@ int guard_context(const guard *g);
 /* Any page in the current context whose execute permission is cut by an
  * MPU edge (then blocks on such pages need a precise check). */
 bool guard_has_exec_edges(const guard *g);
+/* May code on the page holding addr run at all in the current context?
+ * (Unicorn checks execute permission only when it translates a block, so
+ * blocks translated earlier are checked against this.) */
+bool guard_page_executable(const guard *g, uint32_t addr);
 /* GUARD_*_EDGE flags of the page holding addr in the current context. */
 unsigned guard_edges(const guard *g, uint32_t addr);
 /* Give the pages covering [addr, addr+len) their full `cap` for one

@@ -95,6 +95,17 @@ static bool protection_changed(machine *m)
     return m->guard_dirty || machine_protection_context(m) != guard_context(m->guard);
 }
 
+static bool in_writable_memory(const machine *m, uint32_t addr)
+{
+    for (unsigned i = 0; i < m->board.num_memory; i++) {
+        const board_memory *mem = &m->board.memory[i];
+        if (mem->writable && addr - mem->base < mem->size) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     machine *m = user;
@@ -102,6 +113,12 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         m->cycles += CYCLES_REFILL; /* the previous block's branch was taken */
     }
     m->pending_refill = 0;
+    if (m->stepping && m->step_blocks++ > 0) {
+        m->stop |= STOP_EVAL; /* a step runs one block only */
+        m->cur = NULL;
+        uc_emu_stop(uc);
+        return;
+    }
     bool recheck = m->recheck && (any_pending(&m->nvic) || protection_changed(m));
     m->recheck = false;
     if (m->stop || m->cycles >= m->deadline || recheck) {
@@ -110,8 +127,9 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         uc_emu_stop(uc); /* this block does not run, so it is not charged */
         return;
     }
-    block_info *b = block_cache_get(m->blocks, uc, (uint32_t)addr, size);
-    if (!access_check_block_fetch(m, b)) {
+    bool writable = in_writable_memory(m, (uint32_t)addr);
+    block_info *b = block_cache_get(m->blocks, uc, (uint32_t)addr, size, writable);
+    if (!access_check_block_page(m, b) || !access_check_block_fetch(m, b)) {
         m->cur = NULL;
         uc_emu_stop(uc);
         return;
@@ -245,6 +263,7 @@ void machine_update_protection(machine *m)
         m->guard_dirty = false;
     }
     guard_apply(m->guard, ctx);
+    m->exec_page = 1u; /* no page is known executable in the new context */
 }
 
 int machine_install_hooks(machine *m)

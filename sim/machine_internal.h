@@ -140,10 +140,12 @@ struct machine {
     mpu *mpu;
     bool guard_dirty;  /* the MPU was reprogrammed since the last apply */
     /* Step-through of instructions on pages an MPU edge cuts. */
-    unsigned step_count; /* instructions to run next, 0 = no limit */
-    uint32_t step_lo;    /* bytes to open for them (step_len 0: none) */
+    uint32_t step_until; /* run next only up to this address (0: no step) */
+    uint32_t step_lo;    /* bytes to open meanwhile (step_len 0: none) */
     uint32_t step_len;
-    bool stepping;
+    bool stepping;       /* a step runs: one block, then stop */
+    unsigned step_blocks;
+    uint32_t exec_page; /* a page known executable in the current context */
     uint32_t fetch_denied_addr;
     bool trap_hook_on; /* CCR.DIV_0_TRP / UNALIGN_TRP checking installed */
     uc_hook trap_hook;
@@ -204,6 +206,7 @@ void access_fault_fetch(machine *m, uint32_t addr);
 /* Block hook: false when the block may not run now (a fetch fault or a
  * step up to the first instruction that may not execute was arranged). */
 bool access_check_block_fetch(machine *m, const block_info *b);
+bool access_check_block_page(machine *m, const block_info *b);
 
 /* scs.c: NVIC, SCB and debug registers at 0xE000E000 */
 device scs_device(machine *m);

@@ -249,7 +249,7 @@ static bool stopped_at_wfi(machine *m)
 
 /* Run translated code until something stops it; returns true when the CPU
  * went to sleep (WFI). */
-static bool execute(machine *m, unsigned count)
+static bool execute(machine *m, uint32_t until)
 {
     m->cur = NULL;
     m->pending_refill = 0;
@@ -258,14 +258,13 @@ static bool execute(machine *m, unsigned count)
     uint32_t pc = machine_reg(m, UC_ARM_REG_PC);
     uint32_t thumb = (machine_reg(m, UC_ARM_REG_XPSR) >> 24) & 1u;
     m->running = true;
-    m->stepping = count != 0;
-    uc_err e = uc_emu_start(m->uc, pc | thumb, UNTIL_NEVER, 0, count);
+    m->stepping = until != 0;
+    m->step_blocks = 0;
+    uc_err e = uc_emu_start(m->uc, pc | thumb, until ? until : UNTIL_NEVER, 0, 0);
     m->stepping = false;
     m->running = false;
-    if (count != 0 && m->stop == 0 && e == UC_ERR_OK) {
-        /* The block hook charged the whole block; only `count` ran. */
-        machine_settle(m, machine_reg(m, UC_ARM_REG_PC), false);
-        return false;
+    if (until != 0 && m->stop == 0 && e == UC_ERR_OK) {
+        return false; /* the step reached its end: the block ended there */
     }
     if (m->stop & STOP_MEMFAULT) {
         access_fault_handle(m);
@@ -324,17 +323,23 @@ static bool dispatch(machine *m)
     return i > 0;
 }
 
-/* One run of translated code; a pending step-through limits it to a few
- * instructions with the pages they need opened. */
+/* One run of translated code; a pending step-through limits it to the
+ * instructions before step_until, with the pages they need opened. */
 static bool run_code(machine *m)
 {
-    unsigned count = m->step_count;
-    bool open = count != 0 && m->step_len != 0;
-    m->step_count = 0;
+    uint32_t until = m->step_until;
+    bool open = until != 0 && m->step_len != 0;
+    m->step_until = 0;
     if (open) {
         guard_open(m->guard, m->step_lo, m->step_len);
     }
-    bool slept = execute(m, count);
+    if (until != 0) {
+        /* A block translated earlier may run past `until`: drop it, so the
+         * step is translated to end there. */
+        uint32_t pc = machine_reg(m, UC_ARM_REG_PC);
+        uc_ctl_remove_cache(m->uc, (uint64_t)pc, (uint64_t)until);
+    }
+    bool slept = execute(m, until);
     if (open) {
         guard_reclose(m->guard);
         m->step_len = 0;
@@ -392,7 +397,7 @@ run_result machine_run(machine *m, uint64_t budget)
         m->stop = 0;
         machine_update_protection(m);
         if (dispatch(m)) {
-            m->step_count = 0; /* an interrupt came first: the step is redone later */
+            m->step_until = 0; /* an interrupt came first: the step is redone later */
         }
         uint64_t next = evq_next(m->events);
         m->deadline = next < end ? next : end;

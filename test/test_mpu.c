@@ -126,8 +126,14 @@ END_TEST
 START_TEST(invalid_programming_never_matches)
 {
     mpu_set_ctrl(m, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
-    mpu_set_region(m, 0, RAM, rasr(4, 3, false, 0)); /* 16 bytes: below the minimum */
+    /* SIZE 0 never matches; SIZE 1..3 (4 to 16 bytes, UNPREDICTABLE in the
+     * architecture) match as small regions, as in QEMU. */
+    mpu_set_region(m, 0, RAM, 1u | (3u << 24)); /* SIZE field 0 */
     ck_assert_int_eq(mpu_match(m, RAM), -1);
+    mpu_set_region(m, 0, RAM, rasr(4, 3, false, 0)); /* 16 bytes */
+    ck_assert_int_eq(mpu_match(m, RAM + 15), 0);
+    ck_assert_int_eq(mpu_match(m, RAM + 16), -1);
+    mpu_set_region(m, 0, RAM, 0);
     mpu_set_region(m, 1, RAM + 0x100, rasr(10, 3, false, 0)); /* base not aligned to 1 KiB */
     ck_assert_int_eq(mpu_match(m, RAM + 0x100), -1);
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x100, false, true), 0);
