@@ -128,7 +128,7 @@ void access_fault_fetch(machine *m, uint32_t addr)
 bool access_check_block_fetch(machine *m, const block_info *b)
 {
     guard *g = m->guard;
-    if (!guard_has_exec_edges(g) || m->stepping) {
+    if (m->stepping) {
         return true;
     }
     unsigned edges = guard_edges(g, b->start) | guard_edges(g, b->start + b->size - 1u);
@@ -163,9 +163,6 @@ bool access_check_block_page(machine *m, const block_info *b)
 {
     uint32_t first = b->start & ~(GUARD_PAGE - 1u);
     uint32_t last = (b->start + b->size - 1u) & ~(GUARD_PAGE - 1u);
-    if (first == m->exec_page && last == first) {
-        return true;
-    }
     if (!guard_page_executable(m->guard, b->start)) {
         m->fetch_denied_addr = b->start;
         m->stop |= STOP_FETCH_DENIED;

@@ -136,7 +136,7 @@ static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t
     return b;
 }
 
-static bool code_unchanged(const block_info *b, uc_engine *uc)
+bool block_cache_current(const block_info *b, uc_engine *uc)
 {
     uint8_t now[256];
     if (b->size > sizeof(now) || uc_mem_read(uc, b->start, now, b->size) != UC_ERR_OK) {
@@ -145,19 +145,31 @@ static bool code_unchanged(const block_info *b, uc_engine *uc)
     return memcmp(now, b->code, b->size) == 0;
 }
 
-block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
-                            bool writable)
+static block_info **slot_of(const block_cache *c, uint32_t addr, uint32_t size)
 {
     unsigned i = hash(addr, c->cap);
     for (block_info *b; (b = c->slots[i]) != NULL; i = (i + 1) & (c->cap - 1)) {
         if (b->start == addr && b->size == size) {
-            if (b->code == NULL || code_unchanged(b, uc)) {
-                return b;
-            }
-            c->slots[i] = decode(c, uc, addr, size, true); /* the code was replaced */
-            free_block(b);
-            return c->slots[i];
+            return &c->slots[i];
         }
+    }
+    return NULL;
+}
+
+block_info *block_cache_find(const block_cache *c, uint32_t addr, uint32_t size)
+{
+    block_info **slot = slot_of(c, addr, size);
+    return slot ? *slot : NULL;
+}
+
+block_info *block_cache_add(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
+                            bool writable)
+{
+    block_info **slot = slot_of(c, addr, size);
+    if (slot != NULL) { /* the bytes changed: decode in place */
+        free_block(*slot);
+        *slot = decode(c, uc, addr, size, writable);
+        return *slot;
     }
     if (2 * (c->count + 1) > c->cap) {
         grow(c);

@@ -28,11 +28,14 @@ typedef struct block_cache block_cache;
 
 block_cache *block_cache_create(void);
 void block_cache_destroy(block_cache *c);
-/* The decoded block at addr of `size` bytes, decoding it on first sight.
- * `writable`: the block lies in memory the CPU can store to, so its bytes
- * are compared with the decoded ones each time (code copied into RAM and
- * then replaced must not be timed or checked as the old code). */
-block_info *block_cache_get(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
+/* The decoded block at addr of `size` bytes, or NULL if not decoded yet. */
+block_info *block_cache_find(const block_cache *c, uint32_t addr, uint32_t size);
+/* For a block kept with its bytes: are they still what was decoded? */
+bool block_cache_current(const block_info *b, uc_engine *uc);
+/* Decode the block (again).  `writable`: it lies in memory the CPU can
+ * store to, so its bytes are kept and compared on every use (code copied
+ * into RAM and then replaced must not be timed or checked as the old). */
+block_info *block_cache_add(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t size,
                             bool writable);
 void block_cache_flush(block_cache *c);
 unsigned block_cache_count(const block_cache *c);

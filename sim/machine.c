@@ -106,6 +106,26 @@ static bool in_writable_memory(const machine *m, uint32_t addr)
     return false;
 }
 
+/* The decoded block, checked against the protection context.  The common
+ * case (a loop on a page already known executable, with no MPU edge on it)
+ * costs a hash probe and two compares. */
+static block_info *checked_block(machine *m, uint32_t addr, uint32_t size)
+{
+    block_info *b = block_cache_find(m->blocks, addr, size);
+    if (b == NULL || (b->code != NULL && !block_cache_current(b, m->uc))) {
+        b = block_cache_add(m->blocks, m->uc, addr, size, in_writable_memory(m, addr));
+    }
+    uint32_t page = addr & ~(GUARD_PAGE - 1u);
+    bool known = page == m->exec_page && ((addr + size - 1u) & ~(GUARD_PAGE - 1u)) == page;
+    if (!known && !access_check_block_page(m, b)) {
+        return NULL;
+    }
+    if (m->exec_edges && !access_check_block_fetch(m, b)) {
+        return NULL;
+    }
+    return b;
+}
+
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     machine *m = user;
@@ -127,9 +147,8 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         uc_emu_stop(uc); /* this block does not run, so it is not charged */
         return;
     }
-    bool writable = in_writable_memory(m, (uint32_t)addr);
-    block_info *b = block_cache_get(m->blocks, uc, (uint32_t)addr, size, writable);
-    if (!access_check_block_page(m, b) || !access_check_block_fetch(m, b)) {
+    block_info *b = checked_block(m, (uint32_t)addr, size);
+    if (b == NULL) {
         m->cur = NULL;
         uc_emu_stop(uc);
         return;
@@ -264,6 +283,7 @@ void machine_update_protection(machine *m)
     }
     guard_apply(m->guard, ctx);
     m->exec_page = 1u; /* no page is known executable in the new context */
+    m->exec_edges = guard_has_exec_edges(m->guard);
 }
 
 int machine_install_hooks(machine *m)

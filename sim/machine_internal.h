@@ -146,6 +146,7 @@ struct machine {
     bool stepping;       /* a step runs: one block, then stop */
     unsigned step_blocks;
     uint32_t exec_page; /* a page known executable in the current context */
+    bool exec_edges;    /* the context has pages an execute edge cuts */
     uint32_t fetch_denied_addr;
     bool trap_hook_on; /* CCR.DIV_0_TRP / UNALIGN_TRP checking installed */
     uc_hook trap_hook;
