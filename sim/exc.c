@@ -17,11 +17,29 @@
 
 static nvic_masks read_masks(machine *m)
 {
-    nvic_masks k;
-    k.primask = machine_reg(m, UC_ARM_REG_PRIMASK) & 1;
-    k.faultmask = machine_reg(m, UC_ARM_REG_FAULTMASK) & 1;
-    k.basepri = (uint8_t)machine_reg(m, UC_ARM_REG_BASEPRI);
+    static const int ids[3] = {UC_ARM_REG_PRIMASK, UC_ARM_REG_FAULTMASK, UC_ARM_REG_BASEPRI};
+    uint32_t v[3] = {0, 0, 0};
+    void *ptrs[3] = {&v[0], &v[1], &v[2]};
+    uc_reg_read_batch(m->uc, (int *)ids, ptrs, 3);
+    nvic_masks k = {.primask = v[0] & 1, .faultmask = v[1] & 1, .basepri = (uint8_t)v[2]};
     return k;
+}
+
+/* The registers exception entry stacks, plus what decides where: one
+ * batch call instead of eleven. */
+enum { ER_R0, ER_R1, ER_R2, ER_R3, ER_R12, ER_LR, ER_XPSR, ER_SP, ER_IPSR, ER_CONTROL, ER_COUNT };
+
+static void read_entry_regs(machine *m, uint32_t v[ER_COUNT])
+{
+    static const int ids[ER_COUNT] = {UC_ARM_REG_R0,   UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                                      UC_ARM_REG_R3,   UC_ARM_REG_R12, UC_ARM_REG_LR,
+                                      UC_ARM_REG_XPSR, UC_ARM_REG_SP,  UC_ARM_REG_IPSR,
+                                      UC_ARM_REG_CONTROL};
+    void *ptrs[ER_COUNT];
+    for (int i = 0; i < ER_COUNT; i++) {
+        ptrs[i] = &v[i];
+    }
+    uc_reg_read_batch(m->uc, (int *)ids, ptrs, ER_COUNT);
 }
 
 static int execution_priority(machine *m)
@@ -101,18 +119,15 @@ static void record_fault(machine *m, int taken, const pending_fault *f)
  * fails, as on silicon; the caller turns failure into STKERR. */
 static enum frame_result push_frame(machine *m, uint32_t return_pc, uint32_t *exc_return)
 {
-    int ctx = machine_protection_context(m); /* the interrupted context's rights */
-    uint32_t ipsr = machine_reg(m, UC_ARM_REG_IPSR);
-    uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
-    uint32_t sp = machine_reg(m, UC_ARM_REG_SP);
-    const int regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
-                         UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
-    uint32_t frame[8];
-    for (int i = 0; i < 6; i++) {
-        frame[i] = machine_reg(m, regs[i]);
-    }
+    int ctx = guard_context(m->guard); /* the interrupted context's rights */
+    uint32_t v[ER_COUNT];
+    read_entry_regs(m, v);
+    uint32_t ipsr = v[ER_IPSR];
+    uint32_t control = v[ER_CONTROL];
+    uint32_t sp = v[ER_SP];
+    uint32_t frame[8] = {v[ER_R0], v[ER_R1], v[ER_R2], v[ER_R3], v[ER_R12], v[ER_LR]};
     frame[6] = return_pc & ~1u;
-    frame[7] = machine_reg(m, UC_ARM_REG_XPSR) & ~XPSR_ALIGN_BIT;
+    frame[7] = v[ER_XPSR] & ~XPSR_ALIGN_BIT;
     bool realign = (sp & 4u) && (m->scb.ccr & CCR_STKALIGN);
     uint32_t fp = (sp - 32u) & ~(realign ? 4u : 0u);
     if (realign) {
@@ -310,11 +325,10 @@ static enum frame_result pop_frame(machine *m, uint32_t value)
     machine_set_reg(m, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP, new_sp);
     uint32_t control = machine_reg(m, UC_ARM_REG_CONTROL);
     machine_set_reg(m, UC_ARM_REG_CONTROL, (control & ~CONTROL_SPSEL) | (psp ? CONTROL_SPSEL : 0));
-    const int regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
-                         UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
-    for (int i = 0; i < 6; i++) {
-        machine_set_reg(m, regs[i], f[i]);
-    }
+    static const int regs[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
+                                UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
+    void *vals[6] = {&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]};
+    uc_reg_write_batch(m->uc, (int *)regs, vals, 6);
     /* XPSR last but one: it switches mode (and the banked SP) per IPSR. */
     machine_set_reg(m, UC_ARM_REG_XPSR, xpsr & ~XPSR_ALIGN_BIT);
     machine_set_reg(m, UC_ARM_REG_PC, (f[6] & ~1u) | ((xpsr & XPSR_T_BIT) ? 1u : 0));

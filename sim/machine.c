@@ -260,6 +260,9 @@ bool machine_mpu_allows(machine *m, uint32_t addr, uint32_t len, unsigned need, 
 {
     bool priv = ctx & GUARD_PRIVILEGED;
     bool applies = ctx & GUARD_MPU_APPLIES;
+    if (!applies && !(need & MPU_X)) {
+        return true; /* the default map allows every read and write */
+    }
     uint64_t end = (uint64_t)addr + (len ? len : 1u);
     for (uint64_t at = addr; at < end;) {
         if ((mpu_perms(m->mpu, (uint32_t)at, priv, applies) & need) != need) {
