@@ -333,6 +333,7 @@ int main(void)
 {
     Suite *s = suite_create("elf");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60); /* hundreds of files written: slow on a loaded machine */
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, good_file_loads);
     tcase_add_test(tc, symbols_are_kept_and_sorted);
