@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app_images.h"
 #include "board.h"
 #include "elf_load.h"
 #include "machine.h"
@@ -23,18 +24,22 @@ typedef struct run_args {
     uint32_t flash_size;
     uint32_t ram_size;
     bool quiet;
+    const char **apps; /* --app, in command-line order; room for one per argument */
+    size_t num_apps;
 } run_args;
 
 static void usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: bulwark run --board NAME --firmware FILE.elf [options]\n"
+        "usage: bulwark run --board NAME --firmware FILE.elf [--app FILE.tbf ...] [options]\n"
         "       bulwark --help | --version\n"
         "\n"
         "run options:\n"
         "  --board NAME        board description (sim64, mps2-an386, or a .json path)\n"
         "  --firmware FILE     ELF image to load (entry from the vector table at 0)\n"
+        "  --app FILE.tbf      app image, repeatable: written back to back from the\n"
+        "                      firmware's _sapps symbol, the rest up to _eapps erased (0xFF)\n"
         "  --for DURATION      simulated time limit: 2s, 500ms, 100us, 4000cycles (default 10s)\n"
         "  --uart-in FILE      bytes fed to UART0's receiver ('-' for standard input)\n"
         "  --uart-out FILE     where UART0's output goes (default standard output)\n"
@@ -86,17 +91,13 @@ static int bad(const char *fmt, const char *arg)
 
 static int parse_run(int argc, char **argv, run_args *a)
 {
-    static const struct option opts[] = {{"board", required_argument, 0, 'b'},
-                                         {"firmware", required_argument, 0, 'f'},
-                                         {"for", required_argument, 0, 't'},
-                                         {"uart-in", required_argument, 0, 'i'},
-                                         {"uart-out", required_argument, 0, 'o'},
-                                         {"clock", required_argument, 0, 'c'},
-                                         {"flash-size", required_argument, 0, 'F'},
-                                         {"ram-size", required_argument, 0, 'R'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"board", required_argument, 0, 'b'},    {"firmware", required_argument, 0, 'f'},
+        {"app", required_argument, 0, 'a'},      {"for", required_argument, 0, 't'},
+        {"uart-in", required_argument, 0, 'i'},  {"uart-out", required_argument, 0, 'o'},
+        {"clock", required_argument, 0, 'c'},    {"flash-size", required_argument, 0, 'F'},
+        {"ram-size", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     uint64_t v;
     int c;
     opterr = 0;
@@ -108,6 +109,9 @@ static int parse_run(int argc, char **argv, run_args *a)
             break;
         case 'f':
             a->firmware = optarg;
+            break;
+        case 'a':
+            a->apps[a->num_apps++] = optarg;
             break;
         case 't':
             a->duration = optarg;
@@ -222,36 +226,52 @@ static int simulate(const run_args *a, const board *b, const elf_image *img, FIL
     return status;
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_parsed(const run_args *a)
 {
-    run_args a = {0};
-    int status = parse_run(argc, argv, &a);
-    if (status != EXIT_OK) {
-        return status;
-    }
     char err[512];
     board b;
-    if (board_load_named(a.board, &b, err, sizeof(err)) != 0 ||
-        board_override(&b, a.clock_hz, a.flash_size, a.ram_size, err, sizeof(err)) != 0) {
+    if (board_load_named(a->board, &b, err, sizeof(err)) != 0 ||
+        board_override(&b, a->clock_hz, a->flash_size, a->ram_size, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s\n", err);
         return EXIT_BAD_INPUT;
     }
     elf_image img;
-    if (elf_image_load(a.firmware, &b, &img, err, sizeof(err)) != 0) {
+    if (elf_image_load(a->firmware, &b, &img, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    FILE *out = a.uart_out ? fopen(a.uart_out, "wb") : stdout;
-    if (out == NULL) {
-        fprintf(stderr, "bulwark: %s: %s\n", a.uart_out, strerror(errno));
+    if (app_images_place(&img, &b, a->apps, a->num_apps, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s\n", err);
         elf_image_free(&img);
         return EXIT_BAD_INPUT;
     }
-    status = simulate(&a, &b, &img, out);
+    FILE *out = a->uart_out ? fopen(a->uart_out, "wb") : stdout;
+    if (out == NULL) {
+        fprintf(stderr, "bulwark: %s: %s\n", a->uart_out, strerror(errno));
+        elf_image_free(&img);
+        return EXIT_BAD_INPUT;
+    }
+    int status = simulate(a, &b, &img, out);
     if (out != stdout) {
         fclose(out);
     }
     elf_image_free(&img);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a = {0};
+    a.apps = calloc((size_t)argc, sizeof(*a.apps));
+    if (a.apps == NULL) {
+        fprintf(stderr, "bulwark: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    int status = parse_run(argc, argv, &a);
+    if (status == EXIT_OK) {
+        status = run_parsed(&a);
+    }
+    free(a.apps);
     return status;
 }
 

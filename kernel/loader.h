@@ -1,0 +1,18 @@
+/* Finding the TBF images in app flash and making processes of them. */
+#ifndef BULWARK_LOADER_H
+#define BULWARK_LOADER_H
+
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+/* Scans app flash from where the last scan stopped (the start, the first
+ * time): each image is loaded, or skipped with a line naming it and the
+ * reason; later images still load.  Returns the number of new processes. */
+unsigned loader_scan(void);
+/* Forget what was scanned (tests). */
+void loader_reset(void);
+/* A free, aligned block of 2^log2 bytes of process RAM, or 0. */
+uaddr loader_find_block(unsigned log2);
+
+#endif

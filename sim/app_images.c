@@ -1,0 +1,134 @@
+/* Placing TBF app images into app flash for `bulwark run --app`. */
+#include "app_images.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Erased flash: the kernel stops scanning for images at such a word. */
+#define ERASED_BYTE 0xFF
+
+typedef struct app_region {
+    uint32_t start; /* _sapps */
+    uint32_t size;  /* _eapps - _sapps */
+    uint8_t *bytes; /* the region's new contents */
+    uint32_t used;  /* bytes taken by the images so far */
+} app_region;
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
+{
+    uint64_t a_end = (uint64_t)a + alen, b_end = (uint64_t)b + blen;
+    return alen != 0 && blen != 0 && a < b_end && b < a_end;
+}
+
+/* The app flash region from the kernel ELF's symbols, checked against the
+ * board's memory and the kernel's own segments. */
+static int find_region(const elf_image *img, const board *b, app_region *r, char *err,
+                       size_t errlen)
+{
+    const elf_symbol *s = elf_symbol_named(img, "_sapps");
+    const elf_symbol *e = elf_symbol_named(img, "_eapps");
+    if (s == NULL || e == NULL) {
+        return fail(err, errlen,
+                    "%s: no %s symbol: --app needs a kernel ELF that defines "
+                    "_sapps and _eapps (the app flash region)",
+                    img->path, s == NULL ? "_sapps" : "_eapps");
+    }
+    if (e->addr <= s->addr) {
+        return fail(err, errlen, "%s: app flash region is empty (_sapps 0x%08x, _eapps 0x%08x)",
+                    img->path, s->addr, e->addr);
+    }
+    r->start = s->addr;
+    r->size = e->addr - s->addr;
+    if (board_memory_containing(b, r->start, r->size) == NULL) {
+        return fail(err, errlen, "%s: app flash 0x%08x-0x%08x is outside the board's memory",
+                    img->path, r->start, e->addr - 1);
+    }
+    for (size_t i = 0; i < img->num_segments; i++) {
+        const elf_segment *seg = &img->segments[i];
+        if (ranges_overlap(seg->addr, seg->memsz, r->start, r->size)) {
+            return fail(err, errlen, "%s: segment %zu at 0x%08x overlaps app flash 0x%08x-0x%08x",
+                        img->path, i, seg->addr, r->start, e->addr - 1);
+        }
+    }
+    return 0;
+}
+
+/* Appends one image file at r->used. */
+static int add_image(app_region *r, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return fail(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    uint32_t room = r->size - r->used;
+    /* Read one byte more than fits, so an oversized file is told apart. */
+    size_t n = fread(r->bytes + r->used, 1, room, f);
+    bool more = n == room && fgetc(f) != EOF;
+    bool read_error = ferror(f) != 0;
+    fclose(f);
+    if (read_error) {
+        return fail(err, errlen, "%s: read error", path);
+    }
+    if (n == 0 && !more) {
+        return fail(err, errlen, "%s: empty app image", path);
+    }
+    if (more) {
+        return fail(err, errlen,
+                    "%s: app image does not fit in app flash (%u bytes free of %u at 0x%08x)", path,
+                    room, r->size, r->start);
+    }
+    r->used += (uint32_t)n;
+    return 0;
+}
+
+static int append_segment(elf_image *img, app_region *r, char *err, size_t errlen)
+{
+    elf_segment *grown = realloc(img->segments, (img->num_segments + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return fail(err, errlen, "%s: out of memory", img->path);
+    }
+    img->segments = grown;
+    img->segments[img->num_segments++] = (elf_segment){r->start, r->size, r->size, r->bytes};
+    r->bytes = NULL; /* now owned by img, freed by elf_image_free */
+    return 0;
+}
+
+int app_images_place(elf_image *img, const board *b, const char *const *paths, size_t count,
+                     char *err, size_t errlen)
+{
+    if (count == 0) {
+        return 0;
+    }
+    app_region r = {0};
+    if (find_region(img, b, &r, err, errlen) != 0) {
+        return -1;
+    }
+    r.bytes = malloc(r.size);
+    if (r.bytes == NULL) {
+        return fail(err, errlen, "%s: out of memory", img->path);
+    }
+    memset(r.bytes, ERASED_BYTE, r.size);
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        rc = add_image(&r, paths[i], err, errlen);
+    }
+    /* The last read may have stored bytes past `used`: erase them again. */
+    memset(r.bytes + r.used, ERASED_BYTE, r.size - r.used);
+    if (rc == 0) {
+        rc = append_segment(img, &r, err, errlen);
+    }
+    free(r.bytes);
+    return rc;
+}
