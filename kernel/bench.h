@@ -6,8 +6,9 @@
  *   until the next one runs, upcall delivery included)
  *
  * The arch stamps the DWT cycle counter at the first instruction of every
- * svc entry and calls bench_svc() (a fixed-cost recorder, whose own cost is
- * measured at boot and subtracted).  The bench app (test/kernel/) runs
+ * svc entry and records it with bench_svc() (a fixed-cost recorder, whose
+ * own cost, with the code that calls it, is measured at boot and
+ * subtracted).  The bench app (test/kernel/) runs
  * twice and loops { command(led, exists); command(bench, wake others);
  * yield-wait }, so the time between two svc entries is one of the figures
  * plus a known number of the app's own instruction cycles, subtracted too.

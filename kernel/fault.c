@@ -50,7 +50,9 @@ static void print_ram(struct proc *p)
         map_area("data, bss", heap - stack_top);
     }
     map_edge(stack_top, "stack top");
-    if (sp >= block && sp <= stack_top) {
+    if (p->stack_hint == 0) {
+        klog("             | stack: sp 0x%08x (no stack hint from the process)", sp);
+    } else if (sp >= block && sp <= stack_top) {
         klog("             | stack: %u of %u bytes used", stack_top - sp, stack_top - block);
     } else {
         klog("             | stack: sp 0x%08x lies outside [0x%08x, 0x%08x]", sp, block, stack_top);

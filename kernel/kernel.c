@@ -119,6 +119,7 @@ static void service_processes(void)
         }
         unsigned len;
         const char *name = proc_name(p, &len);
+        last_expired = true; /* a restarted process queues up behind the others */
         if (p->flags & PF_FAULT_PENDING) {
             bool forced = (p->flags & PF_FORCED) != 0;
             p->flags &= (uint8_t)~PF_FORCED;

@@ -14,9 +14,10 @@ enum trap_reason {
     TRAP_FAULT,     /* the process faulted (the arch recorded the details) */
 };
 
-/* Called by the arch in handler mode, with the process's r4-r11 still in
- * the CPU (saved only if the answer is another process or NULL). */
-/* System call `cls` with the process's r0-r3 in regs (its exception frame;
+/* Both are called by the arch in handler mode, with the process's r4-r11
+ * still in the CPU (saved only if the answer is another process or NULL).
+ *
+ * System call `cls` with the process's r0-r3 in regs (its exception frame;
  * results are written there).  Returns p to resume it, another process to
  * switch to, or NULL to return to the kernel loop. */
 struct proc *kernel_syscall(struct proc *p, unsigned cls, uint32_t *regs);

@@ -68,7 +68,7 @@ void arch_idle(void)
 {
     uint32_t primask = irq_save();
     if (arch_event_bits == 0) {
-        SYST_CSR = 0;                       /* no timeslice runs while nothing does */
+        cm_slice_pause();                   /* no timeslice runs while nothing does */
         __asm volatile("wfi" ::: "memory"); /* wakes on a pending interrupt, masked or not */
     }
     irq_restore(primask);

@@ -50,5 +50,10 @@ void cm_uart_init(void);
 void cm_time_init(uint32_t clock_hz);
 uint32_t cm_measure_clock(void);
 void cm_board_init(void);
+void cm_set_clock(uint32_t hz);
+/* Stop the timeslice (the kernel sleeps); arch_slice_restart starts it. */
+void cm_slice_pause(void);
+/* Fill the unused kernel stack with a pattern (`kernel` reports its use). */
+void cm_stack_paint(void);
 
 #endif

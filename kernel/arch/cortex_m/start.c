@@ -22,9 +22,7 @@ void uart0_rx_handler(void);
 void uart0_tx_handler(void);
 void timer0_handler(void);
 void timer1_handler(void);
-void cm_stack_paint(void);
-void cm_set_clock(uint32_t hz);
-uint32_t bench_probe(arch_ctx *ctx, unsigned cls, uint32_t *frame);
+uint32_t bench_probe(arch_ctx *ctx, unsigned cls, uint32_t *frame); /* switch.S */
 
 typedef union vector {
     void (*handler)(void);

@@ -45,7 +45,7 @@ bench_probe:
     BENCH_RECORD              @ exactly what svc_handler runs
     ldr r6, [r4]              @ after
     subs r0, r6, r5           @ cycles in between (the two loads add 1-2)
-    pop {r4, r5, r6, pc}      @
+    pop {r4, r5, r6, pc}      @ r0 = the cycles; return
     .size bench_probe, . - bench_probe
 #endif
 
@@ -70,7 +70,7 @@ mpu_load:
     ldr r1, =arch_cpu         @ r1 = &arch_cpu
     ldr r2, [r1, #CPU_MPU_OWNER] @ whose regions are programmed?
     cmp r2, r0                @ this context's already?
-    it eq                     @
+    it eq                     @ the return below only if they are
     bxeq lr                   @ yes: skip reprogramming
     str r0, [r1, #CPU_MPU_OWNER] @ they will be
     add r1, r0, #CTX_MPU      @ r1 = its RBAR/RASR pairs (regions 0-6)
@@ -80,12 +80,12 @@ mpu_load:
     stmia r2!, {r3, r12}      @ into the next alias pair
     .endr
     ldr r2, =MPU_RBAR_ADDR    @ regions 4-6 through RBAR/RASR and aliases 1-2
-    .rept 3
+    .rept 3                   @ regions 4-6
     ldmia r1!, {r3, r12}      @ one RBAR/RASR pair
     stmia r2!, {r3, r12}      @ into the next alias pair
     .endr
     dsb                       @ the new map is in place before the process runs
-    bx lr                     @
+    bx lr                     @ back to the caller (a bl: not an exception return)
     .size mpu_load, . - mpu_load
 
 /* Enters the process whose context is r0 (handler mode, r4-r11 free).  Does
@@ -126,7 +126,7 @@ svc_handler:
     ldr r3, =DWT_CYCCNT_ADDR  @ bench build: stamp the cycle this svc came in
     ldr r3, [r3]              @ (r2, r3 are stacked; only r0 matters below)
     ldr r2, =bench_t_in       @ read by arch_svc_c
-    str r3, [r2]              @
+    str r3, [r2]              @ bench_record reads it
 #endif
     tst lr, #4                @ EXC_RETURN bit 2: did the caller use PSP?
     beq enter_process         @ no: arch_run asks to enter r0
@@ -152,14 +152,14 @@ trap_exit:
     bne 2f                    @ no: switch
     ldr r3, [r1, #CPU_MPU_OWNER] @ yes; are its regions still the loaded ones?
     cmp r3, r0                @ (a brk changes them)
-    it eq                     @
+    it eq                     @ the return below only if they are
     bxeq lr                   @ yes: return straight into it
     push {r0, lr}             @ no: keep EXC_RETURN (two words keep MSP aligned)
     bl mpu_load               @ program its new regions
     pop {r0, pc}              @ exception return into it
 2:  mrs r3, psp               @ switching: save the one that trapped, stack pointer ...
     stmia r2, {r4-r11}        @ ... and callee-saved registers, into its context
-    str r3, [r2, #CTX_PSP]    @
+    str r3, [r2, #CTX_PSP]    @ ... and where its frame is
     cbz r0, to_kernel         @ NULL: back to the kernel loop
     b enter_process           @ otherwise enter the next process directly
 to_kernel:
@@ -176,10 +176,10 @@ to_kernel:
     .thumb_func
 pendsv_handler:
     tst lr, #4                @ did it interrupt a process (PSP)?
-    it eq                     @
+    it eq                     @ the return below only then
     bxeq lr                   @ no: the kernel loop was running, nothing to do
     movs r0, #TRAP_INTERRUPT  @ reason for arch_trap_c
-    b trap_common             @
+    b trap_common             @ shared with SysTick
     .size pendsv_handler, . - pendsv_handler
 
 /* SysTick: the running process's timeslice is over. */

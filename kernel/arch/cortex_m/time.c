@@ -136,8 +136,3 @@ void cm_slice_pause(void)
 {
     SYST_CSR = 0;
 }
-
-bool cm_slice_paused(void)
-{
-    return slice_csr != 0 && (SYST_CSR & SYST_CSR_ENABLE) == 0;
-}

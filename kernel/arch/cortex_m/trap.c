@@ -22,10 +22,9 @@ static arch_ctx *ctx_of(struct proc *p)
     return p != NULL ? &p->ctx : NULL;
 }
 
-/* The class is the immediate of the svc just executed: the low byte of the
- * halfword before the stacked pc (the process's own code, readable). */
-/* System calls go from svc_handler straight to kernel_syscall: the control
- * block starts with its context, so the same pointer serves both. */
+/* System calls go from svc_handler straight to kernel_syscall (the class
+ * is the svc's immediate, read there from the process's own code): the
+ * control block starts with its context, so the same pointer serves both. */
 _Static_assert(offsetof(struct proc, ctx) == 0, "switch.S passes proc and ctx alike");
 
 #ifdef KERNEL_BENCH
@@ -45,8 +44,13 @@ arch_ctx *arch_trap_c(uint32_t reason)
     return ctx_of(kernel_trap(proc_of(arch_cpu.running), (enum trap_reason)reason));
 }
 
+/* A fault while an svc was being entered (its frame could not be pushed)
+ * leaves that SVCall pending: it belongs to the faulted process and must
+ * not be taken later from the kernel loop, where it would look like
+ * arch_run's own svc. */
 arch_ctx *arch_process_fault_c(uint32_t *frame, uint32_t exc_return)
 {
+    SCB_SHCSR &= ~SHCSR_SVCALLPENDED;
     struct proc *p = proc_of(arch_cpu.running);
     fault_record_take(frame, exc_return, proc_block(p), proc_block_end(p));
     return ctx_of(kernel_trap(p, TRAP_FAULT));
