@@ -29,6 +29,39 @@ static void fetch_fault(machine *m, uint32_t addr, int ctx)
     raise(m, EXC_BUSFAULT, CFSR_IBUSERR, addr, 0, false);
 }
 
+/* ITSTATE as xPSR holds it: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10. */
+static uint32_t xpsr_it(uint32_t xpsr)
+{
+    return ((xpsr >> 25) & 3u) | ((xpsr >> 8) & 0xFCu);
+}
+
+static uint32_t with_it(uint32_t xpsr, uint32_t it)
+{
+    return (xpsr & ~((3u << 25) | (0x3Fu << 10))) | ((it & 3u) << 25) | ((it >> 2) << 10);
+}
+
+/* When Unicorn abandons an access it leaves the IT state of the block's
+ * start, not of the instruction: work it out from the IT instructions
+ * before it, so that a stacked xPSR or a step-through resumes the IT block
+ * where it was. */
+static void restore_it_state(machine *m, const block_info *b, int idx)
+{
+    uint32_t xpsr = machine_reg(m, UC_ARM_REG_XPSR);
+    uint32_t it = xpsr_it(xpsr);
+    for (int i = 0; i < idx; i++) {
+        uint16_t hw = 0;
+        uc_mem_read(m->uc, b->insns[i].addr, &hw, 2);
+        if ((hw & 0xFF00u) == 0xBF00u && (hw & 0x000Fu) != 0) {
+            it = hw & 0xFFu; /* IT firstcond:mask (mask 0 would be a hint) */
+        } else if (it != 0) {
+            it = (it & 7u) == 0 ? 0 : ((it & 0xE0u) | ((it << 1) & 0x1Fu));
+        }
+    }
+    if (it != xpsr_it(xpsr)) {
+        machine_set_reg(m, UC_ARM_REG_XPSR, with_it(xpsr, it));
+    }
+}
+
 /* The bytes the faulting instruction touches, as far as it can be told. */
 static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t *len)
 {
@@ -39,6 +72,7 @@ static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t
     if (m->cur != NULL && m->memfault_index >= 0) {
         in = &m->cur->insns[m->memfault_index];
         *pc = in->addr;
+        restore_it_state(m, m->cur, m->memfault_index);
         uint32_t r[16];
         machine_read_core(m, r);
         r[15] = in->addr;
