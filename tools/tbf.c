@@ -84,7 +84,9 @@ uint8_t *tbf_build(const tbf_spec *spec, uint32_t *size)
 {
     size_t name_len = strlen(spec->name);
     uint32_t header_size = tbf_header_size(name_len);
-    uint64_t total = (uint64_t)header_size + pad4(spec->binary_size);
+    /* Whole 32-byte units, the MPU's finest granularity: the kernel can then
+     * open exactly the image and nothing of its neighbour. */
+    uint64_t total = ((uint64_t)header_size + pad4(spec->binary_size) + 31u) & ~(uint64_t)31u;
     if (header_size == 0 || name_len > UINT16_MAX || total > UINT32_MAX) {
         return NULL;
     }

@@ -46,7 +46,9 @@ syscall_return yield_wait_for(uint32_t driver, uint32_t subscribe_num)
                      : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
                      :
                      : "r12", "lr", "cc", "memory");
-    return SVC_RESULT;
+    /* No return variant here (Tock 2.2): the upcall's three arguments are
+     * r0-r2, handed back in data[0..2]. */
+    return (syscall_return){TOCK_SUCCESS_3U32, {r0, r1, r2}};
 }
 
 syscall_return subscribe(uint32_t driver, uint32_t subscribe_num, upcall_fn *fn, void *userdata)
