@@ -144,3 +144,38 @@ unsigned loader_scan(void)
     scan_next = img;
     return loaded;
 }
+
+uaddr loader_used_end(void)
+{
+    uaddr end = scan_next != 0 ? scan_next : arch_apps_start();
+    for (unsigned slot = 0; slot < PROC_MAX; slot++) {
+        struct proc *p = proc_slot(slot);
+        if (p != NULL && proc_flash_end(p) > end) {
+            end = proc_flash_end(p);
+        }
+    }
+    return end;
+}
+
+bool loader_load_at(uaddr img, uint32_t len)
+{
+    tbf_info info = {0};
+    tbf_err err = tbf_parse(kmem(img), len, &info);
+    char name[TBF_NAME_MAX + 1];
+    name_of(img, &info, name);
+    if (err == TBF_E_CHECKSUM) {
+        report(img, err, &info, name);
+    } else if (err != TBF_OK) {
+        skip(img, name, tbf_strerror(err)); /* nothing follows it to find */
+    }
+    if (err != TBF_OK) {
+        return false;
+    }
+    if (!load_one(img, &info, name)) {
+        return false;
+    }
+    /* A later scan starts after it rather than finding it again. */
+    scan_next = img + info.total_size;
+    scan_index++;
+    return true;
+}

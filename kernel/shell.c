@@ -9,6 +9,7 @@
 #include "kprint.h"
 #include "loader.h"
 #include "process.h"
+#include "upload.h"
 
 #define SHELL_LINE 48u
 
@@ -50,7 +51,7 @@ static void status(void)
 static void help(void)
 {
     klog(" commands: list, status, stop NAME, start NAME, fault NAME, terminate NAME,");
-    klog("           boot NAME, restart NAME, load, kernel, help");
+    klog("           boot NAME, restart NAME, load [SIZE], kernel, help");
 }
 
 /* Commands that act on one process. */
@@ -95,6 +96,25 @@ static bool is_process_command(const char *cmd)
     return false;
 }
 
+/* `load`: pick up images already in free flash; `load SIZE`: receive one
+ * of SIZE bytes as hex (upload.h). */
+static void load(const char *arg, unsigned len)
+{
+    if (len == 0) {
+        klog(" %u new process(es)", loader_scan());
+        return;
+    }
+    uint32_t size = 0;
+    for (unsigned i = 0; i < len; i++) {
+        if (arg[i] < '0' || arg[i] > '9' || size > 100000000u) {
+            klog(" load: '%.*s' is not a size in bytes", (int)len, arg);
+            return;
+        }
+        size = size * 10u + (uint32_t)(arg[i] - '0');
+    }
+    upload_begin(size);
+}
+
 static void run(const char *cmd, const char *arg, unsigned arg_len)
 {
     if (is_process_command(cmd)) {
@@ -111,7 +131,14 @@ static void run(const char *cmd, const char *arg, unsigned arg_len)
     } else if (strcmp(cmd, "kernel") == 0) {
         arch_print_info();
     } else if (strcmp(cmd, "load") == 0) {
-        klog(" %u new process(es)", loader_scan());
+        load(arg, arg_len);
+#ifdef KERNEL_TEST_PANIC
+    } else if (strcmp(cmd, "panic-test") == 0) {
+        /* Test builds only: a fault in privileged kernel code (a load from
+         * unmapped memory) must end in the panic dump. */
+        klog(" faulting in the kernel on purpose");
+        (void)*(volatile uint32_t *)kmem(0x30000000u);
+#endif
     } else if (strcmp(cmd, "help") == 0) {
         help();
     } else {
@@ -147,6 +174,10 @@ void shell_execute(const char *text, unsigned len)
 
 void shell_input(char c)
 {
+    if (upload_active()) {
+        upload_input(c);
+        return;
+    }
     if (c == '\r' || c == '\n') {
         if (line_overflow) {
             klog(" line too long (at most %u characters)", SHELL_LINE);

@@ -91,4 +91,26 @@ typedef struct simctrl simctrl;
 simctrl *simctrl_create(const char *name, uint32_t base, const vclock *clk, simctrl_host host);
 device simctrl_device(simctrl *s);
 
+/* ---- Bulwark flash controller (Bulwark-only device) --------------------- */
+/* The machine owns flash: the controller reads and programs it through
+ * these (addresses are absolute; `len` bytes at `addr`, all inside flash). */
+typedef struct flashctl_host {
+    void (*read)(void *ctx, uint32_t addr, uint8_t *data, uint32_t len);
+    void (*write)(void *ctx, uint32_t addr, const uint8_t *data, uint32_t len);
+    void *ctx;
+} flashctl_host;
+
+#define FLASHCTL_ID_VALUE  0x464C5348u /* "FLSH" */
+#define FLASHCTL_KEY_VALUE 0x4B455931u /* "KEY1": unlocks programming and erasing */
+#define FLASHCTL_PAGE      1024u
+enum {
+    FLASHCTL_ERR_RANGE = 1u << 1,  /* ADDR outside flash */
+    FLASHCTL_ERR_ALIGN = 1u << 2,  /* ADDR not word aligned for DATA */
+    FLASHCTL_ERR_LOCKED = 1u << 3, /* DATA or ERASE without KEY */
+};
+typedef struct flashctl flashctl;
+flashctl *flashctl_create(const char *name, uint32_t base, uint32_t flash_base, uint32_t flash_size,
+                          flashctl_host host);
+device flashctl_device(flashctl *f);
+
 #endif

@@ -31,6 +31,7 @@ static const device_type device_types[] = {
     {"cmsdk-apb-uart", 0x1000, 2, {"rx", "tx"}, false},
     {"mps2-fpgaio", 0x1000, 0, {NULL}, true},
     {"bulwark-simctrl", 0x1000, 0, {NULL}, false},
+    {"bulwark-flashctl", 0x1000, 0, {NULL}, false},
 };
 #define NUM_DEVICE_TYPES (sizeof device_types / sizeof device_types[0])
 

@@ -59,6 +59,24 @@ static int irq_of(const board_device *bd, int i)
     return i < bd->num_irqs ? bd->irqs[i] : -1;
 }
 
+/* Flash controller: the only writer of flash.  Unicorn's translated code
+ * of the page and the machine's decoded blocks (kept without their bytes
+ * for read-only memory) would otherwise still run the old instructions. */
+static void flash_read(void *ctx, uint32_t addr, uint8_t *data, uint32_t len)
+{
+    machine *m = ctx;
+    uc_mem_read(m->uc, addr, data, len);
+}
+
+static void flash_write(void *ctx, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+    machine *m = ctx;
+    uc_mem_write(m->uc, addr, data, len);
+    uint64_t page = addr & ~(uint64_t)(FLASHCTL_PAGE - 1u);
+    uc_ctl_remove_cache(m->uc, page, page + FLASHCTL_PAGE);
+    block_cache_flush(m->blocks);
+}
+
 static int create_board_device(machine *m, const board_device *bd, char *err, size_t errlen)
 {
     const vclock *clk = &m->clock;
@@ -93,6 +111,13 @@ static int create_board_device(machine *m, const board_device *bd, char *err, si
         simctrl_host host = {.exit = sim_exit, .ctx = m};
         simctrl *s = simctrl_create(bd->name, bd->base, clk, host);
         return add_device(m, simctrl_device(s), err, errlen);
+    }
+    if (strcmp(bd->type, "bulwark-flashctl") == 0) {
+        const board_memory *flash = board_find_memory(&m->board, "flash");
+        flashctl_host host = {.read = flash_read, .write = flash_write, .ctx = m};
+        flashctl *f = flashctl_create(bd->name, bd->base, flash ? flash->base : 0,
+                                      flash ? flash->size : 0, host);
+        return add_device(m, flashctl_device(f), err, errlen);
     }
     snprintf(err, errlen, "board %s: device %s has unknown type %s", m->board.name, bd->name,
              bd->type);

@@ -72,7 +72,7 @@ START_TEST(sim64_has_the_mps2_map)
     ck_assert_uint_eq(ram->base, 0x20000000);
     ck_assert_uint_eq(ram->size, 64 * 1024);
     ck_assert(ram->writable && ram->executable);
-    ck_assert_uint_eq(b.num_devices, 8);
+    ck_assert_uint_eq(b.num_devices, 9);
     static const struct {
         const char *name;
         uint32_t base;
@@ -82,6 +82,7 @@ START_TEST(sim64_has_the_mps2_map)
         {"dualtimer", 0x40002000, 10, -1}, {"uart0", 0x40004000, 0, 1},
         {"uart1", 0x40005000, 2, 3},       {"uart2", 0x40006000, 4, 5},
         {"fpgaio", 0x40028000, -1, -1},    {"simctrl", 0x4002E000, -1, -1},
+        {"flashctl", 0x4002D000, -1, -1},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const board_device *d = board_find_device(&b, want[i].name);
@@ -92,6 +93,7 @@ START_TEST(sim64_has_the_mps2_map)
         ck_assert_int_eq(d->irqs[1], want[i].irq1);
     }
     ck_assert_str_eq(board_find_device(&b, "simctrl")->type, "bulwark-simctrl");
+    ck_assert_str_eq(board_find_device(&b, "flashctl")->type, "bulwark-flashctl");
     ck_assert_uint_eq(board_find_device(&b, "fpgaio")->leds, 8);
     ck_assert_uint_eq(board_find_device(&b, "fpgaio")->buttons, 4);
 }

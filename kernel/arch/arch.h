@@ -61,6 +61,14 @@ uaddr arch_apps_end(void);
 uaddr arch_appmem_start(void);
 uaddr arch_appmem_end(void);
 
+/* Writing app flash at run time (the Bulwark flash controller; other
+ * machines have none).  The page size, or 0 when flash cannot be written;
+ * erase the page holding addr to 0xFF; program one word (bits only go
+ * 1 -> 0).  False when the controller refused the operation. */
+uint32_t arch_flash_page(void);
+bool arch_flash_erase(uaddr addr);
+bool arch_flash_program(uaddr addr, uint32_t word);
+
 /* ---- processes --------------------------------------------------------- */
 
 /* Lay out a fresh exception frame so that the process starts at pc with

@@ -102,6 +102,32 @@ def check_bench(spec, text):
     return problems
 
 
+DUMP_START = re.compile(r"^\[kernel\] process (\S+) faulted")
+DUMP_END = "[kernel] end of dump"
+
+
+def by_process(lines, names):
+    """Each process's own lines, in order: who printed what does not depend
+    on timing, the interleaving of processes does (QEMU's timers follow host
+    time), so the comparison with QEMU is per process.  A fault dump belongs
+    to the process it is about; kernel lines that name no process go to
+    "kernel"."""
+    streams = {}
+    owner = None
+    for line in lines:
+        start = DUMP_START.match(line)
+        if start:
+            owner = start.group(1)
+        key = owner
+        if key is None:
+            words = re.findall(r"[A-Za-z0-9_]+", line)
+            key = next((w for w in words if w in names), "kernel")
+        streams.setdefault(key, []).append(line)
+        if line == DUMP_END:
+            owner = None
+    return streams
+
+
 def compare_qemu(args):
     status, bw_out, bw_err = run_bulwark(args, board="mps2-an386")
     print(bw_out + bw_err)
@@ -114,11 +140,15 @@ def compare_qemu(args):
     problems = []
     if n < args.min_lines:
         problems.append("only %d lines to compare (want %d)" % (n, args.min_lines))
-    for i in range(n):
-        if ours[i] != theirs[i]:
-            problems.append("line %d differs:\n  bulwark: %s\n  qemu:    %s" %
-                            (i + 1, ours[i], theirs[i]))
-            break
+    names = {os.path.splitext(os.path.basename(a))[0] for a in args.app}
+    ours_by, theirs_by = by_process(ours[:n], names), by_process(theirs[:n], names)
+    for key in sorted(set(ours_by) | set(theirs_by)):
+        a, b = ours_by.get(key, []), theirs_by.get(key, [])
+        for i in range(min(len(a), len(b))):
+            if a[i] != b[i]:
+                problems.append("%s: line %d differs:\n  bulwark: %s\n  qemu:    %s" %
+                                (key, i + 1, a[i], b[i]))
+                break
     return problems + check_text(args, "\n".join(theirs[:n]))
 
 
