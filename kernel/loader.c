@@ -87,8 +87,12 @@ static bool load_one(uaddr img, const tbf_info *info, const char *name)
     arch_mpu_cfg probe;
     uaddr open_start, open_end;
     if (!arch_mpu_flash(&probe, img, img + info->total_size, &open_start, &open_end)) {
-        klog("%s: flash 0x%08x-0x%08x is not on MPU boundaries: 0x%08x-0x%08x is opened", name, img,
-             img + info->total_size, open_start, open_end);
+        /* Opening more would let it read (and run) a neighbour's image. */
+        klog("image %u at 0x%08x (%s): skipped: the MPU cannot open exactly its flash "
+             "0x%08x-0x%08x (it would open 0x%08x-0x%08x); pad it to a power of two "
+             "placed at a multiple of its size",
+             scan_index, img, name, img, img + info->total_size, open_start, open_end);
+        return false;
     }
     if (info->binary_start > UINT16_MAX) {
         skip(img, name, "the binary starts more than 64 KiB into the image");
@@ -106,6 +110,9 @@ static bool load_one(uaddr img, const tbf_info *info, const char *name)
 
 static void report(uaddr img, tbf_err err, const tbf_info *info, const char *name)
 {
+    if (err == TBF_E_DISABLED && info->header_size == TBF_BASE_SIZE) {
+        return; /* a padding image, as the tools put between aligned images */
+    }
     if (err == TBF_E_CHECKSUM) {
         klog("image %u at 0x%08x (%s): skipped: %s (stored 0x%08x, computed 0x%08x)", scan_index,
              img, name, tbf_strerror(err), info->checksum_stored, info->checksum_computed);

@@ -174,6 +174,9 @@ tbf_err tbf_parse(const uint8_t *img, uint32_t avail, tbf_info *info)
             }
         }
     }
+    if (err == TBF_OK && info->header_size == TBF_BASE_SIZE && !(info->flags & TBF_FLAG_ENABLED)) {
+        return TBF_E_DISABLED; /* padding between images placed at aligned addresses */
+    }
     if (err == TBF_OK) {
         err = walk_tlvs(img, info);
     }

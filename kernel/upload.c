@@ -35,7 +35,13 @@ static bool erased(uaddr from, uaddr to)
 /* Where an image of `size` bytes can go (0: nowhere), pages erased. */
 static uaddr place(uint32_t size, uint32_t page)
 {
-    uaddr dest = (loader_used_end() + 31u) & ~31u;
+    /* At a multiple of its size rounded up to a power of two: the MPU must be
+     * able to open exactly this image (the loader refuses it otherwise). */
+    uint32_t align = 32;
+    while (align < size && align < (1u << 30)) {
+        align *= 2;
+    }
+    uaddr dest = (loader_used_end() + align - 1u) & ~(align - 1u);
     uaddr page_end = (dest + page - 1u) & ~(page - 1u);
     if (!erased(dest, page_end)) {
         dest = page_end; /* leftovers of a refused load share the page */

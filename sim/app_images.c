@@ -65,12 +65,54 @@ static int find_region(const elf_image *img, const board *b, app_region *r, char
     return 0;
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/* A padding image, as Tock's tools write: TBF version 2, a bare 16-byte
+ * header, flags 0 (disabled), so the kernel's scan steps over the gap. */
+static void put_padding(uint8_t *at, uint32_t size)
+{
+    uint32_t words[3] = {2u | (16u << 16), size, 0};
+    for (int i = 0; i < 3; i++) {
+        put32(at + 4 * i, words[i]);
+    }
+    put32(at + 12, words[0] ^ words[1] ^ words[2]);
+}
+
+/* Images start at a multiple of their size rounded up to a power of two,
+ * so that the kernel can open exactly one image with one MPU region; the
+ * gap before it is a padding image. */
+static void align_for(app_region *r, long file_size)
+{
+    uint32_t align = 32;
+    while (align < (uint64_t)file_size && align < r->size) {
+        align *= 2;
+    }
+    uint32_t at = (r->used + align - 1u) & ~(align - 1u);
+    if (at > r->size) {
+        at = r->size; /* no room: the read below says so */
+    }
+    if (at - r->used >= 16u) {
+        put_padding(r->bytes + r->used, at - r->used);
+    }
+    r->used = at;
+}
+
 /* Appends one image file at r->used. */
 static int add_image(app_region *r, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         return fail(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long file_size = ftell(f);
+        rewind(f);
+        align_for(r, file_size > 0 ? file_size : 1);
     }
     uint32_t room = r->size - r->used;
     /* Read one byte more than fits, so an oversized file is told apart. */

@@ -20,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import app_flash  # noqa: E402  (the --app layout, shared with the simulator's)
+
 APP_FLASH = 0x40000
 APP_FLASH_SIZE = 0x40000  # _sapps to _eapps
 failures = []
@@ -54,9 +57,9 @@ def qemu(args, firmware, apps, tmp, timeout=10):
     flash erased (0xFF) as `bulwark run --app` leaves it; a run that does not
     end by itself is stopped after `timeout` seconds (status None)."""
     blob = os.path.join(tmp, "apps.bin")
-    data = b"".join(open(app, "rb").read() for app in apps)
+    images = [open(app, "rb").read() for app in apps]
     with open(blob, "wb") as out:
-        out.write(data + b"\xff" * max(0, APP_FLASH_SIZE - len(data)))
+        out.write(app_flash.layout(images, APP_FLASH_SIZE))
     cmd = [args.qemu, "-M", "mps2-an386", "-semihosting-config", "enable=on,target=native",
            "-nographic", "-monitor", "none", "-serial", "stdio", "-kernel", firmware,
            "-device", "loader,file=%s,addr=0x%x" % (blob, APP_FLASH)]

@@ -370,9 +370,14 @@ static uint32_t put_tlvs(uaddr at, const fake_tbf *s)
 uint32_t fake_tbf_write(uaddr at, const fake_tbf *s)
 {
     uint32_t header = put_tlvs(at, s);
-    uint32_t total = header + s->binary_size;
+    uint32_t end = header + s->binary_size;
+    /* A power of two, as elf2tbf writes: the MPU opens exactly the image. */
+    uint32_t total = 32;
+    while (total < end) {
+        total *= 2;
+    }
     if (!s->no_program && !s->main_tlv) {
-        fake_put32(at + 16 + 16, total); /* binary_end_offset */
+        fake_put32(at + 16 + 16, end); /* binary_end_offset */
         fake_put32(at + 16 + 20, 1);     /* version */
     }
     for (uint32_t off = header; off + 2 <= total; off += 2) {

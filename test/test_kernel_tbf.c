@@ -115,7 +115,7 @@ START_TEST(good_image_parses)
     tbf_info info;
     ck_assert_int_eq(parse_edited(no_edit, false, &info), TBF_OK);
     ck_assert_uint_eq(info.header_size, 48);
-    ck_assert_uint_eq(info.total_size, 48 + 256);
+    ck_assert_uint_eq(info.total_size, 512); /* padded to a power of two */
     ck_assert_uint_eq(info.binary_start, 48);
     ck_assert_uint_eq(info.binary_end, 48 + 256);
     ck_assert_uint_eq(info.entry, 48);
@@ -365,14 +365,17 @@ START_TEST(loader_rescan_finds_new_images_only)
 }
 END_TEST
 
-START_TEST(loader_reports_flash_not_on_mpu_boundaries)
+START_TEST(loader_refuses_flash_the_mpu_cannot_open_exactly)
 {
     fake_reset();
     fake_tbf odd = good;
-    odd.binary_size = 252; /* total 300: not a multiple of 32 */
+    odd.binary_size = 252;
     fake_tbf_write(AT, &odd);
-    ck_assert_uint_eq(loader_scan(), 1);
-    ck_assert(fake_console_has("is not on MPU boundaries"));
+    fake_put32(AT + 4, 300); /* total 300: no set of MPU regions covers exactly that */
+    fake_tbf_fix_checksum(AT);
+    ck_assert_uint_eq(loader_scan(), 0);
+    ck_assert(fake_console_has("the MPU cannot open exactly its flash"));
+    ck_assert_uint_eq(proc_count(), 0);
 }
 END_TEST
 
@@ -397,7 +400,7 @@ static Suite *suite(void)
     tcase_add_test(l, loader_stops_at_total_past_flash);
     tcase_add_test(l, loader_fills_ram_with_blocks);
     tcase_add_test(l, loader_rescan_finds_new_images_only);
-    tcase_add_test(l, loader_reports_flash_not_on_mpu_boundaries);
+    tcase_add_test(l, loader_refuses_flash_the_mpu_cannot_open_exactly);
     suite_add_tcase(s, l);
     return s;
 }

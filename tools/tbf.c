@@ -84,9 +84,14 @@ uint8_t *tbf_build(const tbf_spec *spec, uint32_t *size)
 {
     size_t name_len = strlen(spec->name);
     uint32_t header_size = tbf_header_size(name_len);
-    /* Whole 32-byte units, the MPU's finest granularity: the kernel can then
-     * open exactly the image and nothing of its neighbour. */
-    uint64_t total = ((uint64_t)header_size + pad4(spec->binary_size) + 31u) & ~(uint64_t)31u;
+    /* A power of two of at least 32 bytes: placed at a multiple of its size
+     * (the --app loader and the kernel's upload do), one MPU region opens
+     * exactly the image and nothing of its neighbours. */
+    uint64_t used = (uint64_t)header_size + pad4(spec->binary_size);
+    uint64_t total = 32;
+    while (total < used) {
+        total *= 2;
+    }
     if (header_size == 0 || name_len > UINT16_MAX || total > UINT32_MAX) {
         return NULL;
     }

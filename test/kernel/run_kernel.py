@@ -19,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import app_flash  # noqa: E402  (the --app layout, shared with the simulator's)
+
 TIMEOUT = 300
 
 
@@ -44,12 +47,15 @@ def run_bulwark(args, board=None):
 
 
 def run_qemu(args):
-    """The same images concatenated at 0x40000, in QEMU's mps2-an386; QEMU
-    never ends by itself: it is stopped after --qemu-seconds."""
+    """The same images laid out at 0x40000 as `bulwark run --app` does, in
+    QEMU's mps2-an386; QEMU never ends by itself: it is stopped after
+    --qemu-seconds."""
+    images = []
+    for app in args.app:
+        with open(app, "rb") as f:
+            images.append(f.read())
     with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as blob:
-        for app in args.app:
-            with open(app, "rb") as f:
-                blob.write(f.read())
+        blob.write(app_flash.layout(images))
         name = blob.name
     cmd = ["timeout", str(args.qemu_seconds), args.qemu, "-M", "mps2-an386", "-nographic",
            "-monitor", "none", "-serial", "stdio", "-semihosting-config",
