@@ -9,7 +9,8 @@
 #include "board.h"
 #include "elf_load.h"
 
-/* Writes the files, in order and back to back, from the kernel ELF's _sapps
+/* Writes the files, in order, each at a multiple of its size rounded up to a
+ * power of two (padding images in the gaps), from the kernel ELF's _sapps
  * symbol and fills the rest of app flash up to _eapps with 0xFF, as one extra
  * segment of img (loaded by machine_load like the ELF's own).  Does nothing
  * when count is 0.  Returns 0, or -1 with a message naming the file at fault
