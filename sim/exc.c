@@ -124,7 +124,7 @@ static enum frame_result push_frame(machine *m, uint32_t return_pc, uint32_t *ex
     read_entry_regs(m, v);
     uint32_t ipsr = v[ER_IPSR];
     uint32_t control = v[ER_CONTROL];
-    uint32_t sp = v[ER_SP];
+    uint32_t sp = v[ER_SP] & ~3u; /* SP[1:0] read as zero on Armv7-M */
     uint32_t frame[8] = {v[ER_R0], v[ER_R1], v[ER_R2], v[ER_R3], v[ER_R12], v[ER_LR]};
     frame[6] = return_pc & ~1u;
     frame[7] = v[ER_XPSR] & ~XPSR_ALIGN_BIT;
