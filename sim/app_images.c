@@ -15,6 +15,7 @@ typedef struct app_region {
     uint32_t size;  /* _eapps - _sapps */
     uint8_t *bytes; /* the region's new contents */
     uint32_t used;  /* bytes taken by the images so far */
+    uint32_t last;  /* offset where the last image added starts */
 } app_region;
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -114,6 +115,7 @@ static int add_image(app_region *r, const char *path, char *err, size_t errlen)
         rewind(f);
         align_for(r, file_size > 0 ? file_size : 1);
     }
+    r->last = r->used;
     uint32_t room = r->size - r->used;
     /* Read one byte more than fits, so an oversized file is told apart. */
     size_t n = fread(r->bytes + r->used, 1, room, f);
@@ -148,6 +150,7 @@ static int append_segment(elf_image *img, app_region *r, char *err, size_t errle
 }
 
 int app_images_place(elf_image *img, const board *b, const char *const *paths, size_t count,
+                     app_placement *placed,
                      char *err, size_t errlen)
 {
     if (count == 0) {
@@ -165,6 +168,10 @@ int app_images_place(elf_image *img, const board *b, const char *const *paths, s
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++) {
         rc = add_image(&r, paths[i], err, errlen);
+        if (rc == 0 && placed != NULL && placed->count < APP_PLACEMENT_MAX) {
+            placed->start[placed->count] = r.start + r.last;
+            placed->size[placed->count++] = r.used - r.last;
+        }
     }
     /* The last read may have stored bytes past `used`: erase them again. */
     memset(r.bytes + r.used, ERASED_BYTE, r.size - r.used);

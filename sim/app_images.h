@@ -17,7 +17,18 @@
  * in err: a missing, unreadable or empty image, images that do not fit in app
  * flash, a kernel ELF without _sapps/_eapps or whose app flash lies outside
  * the board's memory or overlaps the kernel's own segments. */
+#define APP_PLACEMENT_MAX 32
+
+/* Where each image went: the simulator's own record, used only to tell
+ * processes apart in measurements (it never looks inside the images). */
+typedef struct app_placement {
+    uint32_t start[APP_PLACEMENT_MAX];
+    uint32_t size[APP_PLACEMENT_MAX];
+    unsigned count;
+} app_placement;
+
 int app_images_place(elf_image *img, const board *b, const char *const *paths, size_t count,
+                     app_placement *placed,
                      char *err, size_t errlen);
 
 #endif

@@ -204,9 +204,24 @@ static void stacking_failed(machine *m, int exc, enum frame_result r, uint32_t e
     }
 }
 
+/* A process leaves for the kernel: start timing, if processes are known. */
+static void measure_exception(machine *m, int exc, uint32_t return_pc)
+{
+    if (m->measure.num_apps == 0 || (guard_context(m->guard) & GUARD_PRIVILEGED)) {
+        return;
+    }
+    int cls = -1;
+    uint16_t svc = 0;
+    if (exc == EXC_SVCALL && uc_mem_read(m->uc, return_pc - 2u, &svc, 2) == UC_ERR_OK) {
+        cls = svc & 0xFFu;
+    }
+    measure_leave(&m->measure, m->cycles, m->sleep_cycles, return_pc, cls);
+}
+
 static void take(machine *m, int exc, uint32_t return_pc)
 {
     uint32_t exc_return;
+    measure_exception(m, exc, return_pc);
     enum frame_result r = push_frame(m, return_pc, &exc_return);
     if (r != FRAME_OK) {
         stacking_failed(m, exc, r, exc_return, return_pc);
@@ -381,6 +396,9 @@ void exc_return(machine *m, uint32_t pc_value)
     }
     m->cycles += CYCLES_EXC_RETURN;
     machine_update_protection(m);
+    if (m->measure.num_apps != 0 && !(guard_context(m->guard) & GUARD_PRIVILEGED)) {
+        measure_enter(&m->measure, m->cycles, m->sleep_cycles, machine_reg(m, UC_ARM_REG_PC));
+    }
     if (to_thread && (m->scb.scr & SCR_SLEEPONEXIT)) {
         /* Sleep-on-exit: the thread does not run until the next interrupt. */
         machine_request_stop(m, STOP_HANDLED | STOP_SLEEP);

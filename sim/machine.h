@@ -83,6 +83,19 @@ void machine_uart_input(machine *m, int index, const uint8_t *data, size_t len);
 void machine_press_button(machine *m, unsigned index, bool pressed);
 uint32_t machine_leds(const machine *m);
 const char *machine_exception_name(int exc);
+
+/* The app images placed in flash (start and size of each): lets the machine
+ * tell processes apart to measure switches and system calls from outside. */
+void machine_set_apps(machine *m, const uint32_t *start, const uint32_t *size, unsigned n);
+typedef struct machine_cycles_summary {
+    uint64_t count;
+    uint32_t min, median, p99, max;
+} machine_cycles_summary;
+/* Process -> kernel -> other process, from the exception that left the
+ * first to the instruction the second resumes at. */
+machine_cycles_summary machine_switch_cycles(const machine *m);
+/* SVC of class `cls` -> kernel -> the same process again. */
+machine_cycles_summary machine_syscall_cycles(const machine *m, int cls);
 const elf_image *machine_image(const machine *m);
 
 #endif

@@ -10,6 +10,7 @@
 #include "evq.h"
 #include "guard.h"
 #include "machine.h"
+#include "measure.h"
 #include "nvic.h"
 #include "mpu.h"
 #include "periph.h"
@@ -157,6 +158,7 @@ struct machine {
     char lockup_reason[200];
 
     machine_stats stats;
+    measure measure;
 
     cmsdk_uart *uart[MACHINE_UARTS];
     byte_log uart_log[MACHINE_UARTS];

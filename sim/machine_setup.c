@@ -245,6 +245,7 @@ void machine_destroy(machine *m)
     }
     bus_destroy(m->bus); /* destroys every device model */
     guard_destroy(m->guard);
+    measure_free(&m->measure);
     evq_destroy(m->events);
     block_cache_destroy(m->blocks);
     for (int i = 0; i < MACHINE_UARTS; i++) {
@@ -374,4 +375,29 @@ const char *machine_exception_name(int exc)
         return names[exc];
     }
     return "IRQ";
+}
+
+void machine_set_apps(machine *m, const uint32_t *start, const uint32_t *size, unsigned n)
+{
+    measure_set_apps(&m->measure, start, size, n);
+}
+
+static machine_cycles_summary as_summary(cycle_summary c)
+{
+    machine_cycles_summary r = {c.count, c.min, c.median, c.p99, c.max};
+    return r;
+}
+
+machine_cycles_summary machine_switch_cycles(const machine *m)
+{
+    return as_summary(measure_summarize(&m->measure.switches));
+}
+
+machine_cycles_summary machine_syscall_cycles(const machine *m, int cls)
+{
+    machine_cycles_summary none = {0};
+    if (cls < 0 || cls >= MEASURE_CLASSES) {
+        return none;
+    }
+    return as_summary(measure_summarize(&m->measure.syscalls[cls]));
 }

@@ -193,7 +193,8 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int simulate(const run_args *a, const board *b, const elf_image *img, FILE *out)
+static int simulate(const run_args *a, const board *b, const elf_image *img,
+                    const app_placement *placed, FILE *out)
 {
     char err[512];
     uint64_t cycles = 10 * b->clock_hz;
@@ -211,6 +212,7 @@ static int simulate(const run_args *a, const board *b, const elf_image *img, FIL
         fprintf(stderr, "bulwark: %s\n", err);
     } else {
         machine_reset(m);
+        machine_set_apps(m, placed->start, placed->size, placed->count);
         status = a->uart_in ? feed_input(m, a->uart_in) : EXIT_OK;
     }
     if (status == EXIT_OK) {
@@ -241,7 +243,8 @@ static int run_parsed(const run_args *a)
         fprintf(stderr, "bulwark: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    if (app_images_place(&img, &b, a->apps, a->num_apps, err, sizeof(err)) != 0) {
+    app_placement placed = {.count = 0};
+    if (app_images_place(&img, &b, a->apps, a->num_apps, &placed, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s\n", err);
         elf_image_free(&img);
         return EXIT_BAD_INPUT;
@@ -252,7 +255,7 @@ static int run_parsed(const run_args *a)
         elf_image_free(&img);
         return EXIT_BAD_INPUT;
     }
-    int status = simulate(a, &b, &img, out);
+    int status = simulate(a, &b, &img, &placed, out);
     if (out != stdout) {
         fclose(out);
     }

@@ -109,6 +109,32 @@ static void print_faults(FILE *out, const machine *m, const machine_stats *s)
     }
 }
 
+static void print_cycles(FILE *out, const char *what, machine_cycles_summary c)
+{
+    fprintf(out, "%s%llu, cycles min %u / median %u / p99 %u / max %u\n", what,
+            (unsigned long long)c.count, c.min, c.median, c.p99, c.max);
+}
+
+/* Measured from outside the kernel: see sim/measure.h. */
+static void print_process_figures(FILE *out, const machine *m)
+{
+    static const char *const classes[8] = {"yield",  "subscribe", "command", "allow-rw",
+                                            "allow-ro", "memop",   "exit",    "allow-ur"};
+    machine_cycles_summary sw = machine_switch_cycles(m);
+    if (sw.count) {
+        print_cycles(out, "switches:       process to process ", sw);
+    }
+    for (int cls = 0; cls < 8; cls++) {
+        machine_cycles_summary c = machine_syscall_cycles(m, cls);
+        if (c.count) {
+            char label[64];
+            snprintf(label, sizeof(label), "syscall %-9s round trips ", classes[cls]);
+            fprintf(out, "%-16s", "");
+            print_cycles(out, label, c);
+        }
+    }
+}
+
 void report_summary(FILE *out, const machine *m, const run_result *r, double host_seconds)
 {
     const machine_stats *s = machine_get_stats(m);
@@ -127,6 +153,7 @@ void report_summary(FILE *out, const machine *m, const run_result *r, double hos
             s->cycles ? 100.0 * (double)s->sleep_cycles / (double)s->cycles : 0.0);
     print_exceptions(out, s);
     print_faults(out, m, s);
+    print_process_figures(out, m);
     fprintf(out, "protection:     %llu context changes, %llu MPU recomputes, %llu page updates\n",
             (unsigned long long)s->protection_applies, (unsigned long long)s->protection_recomputes,
             (unsigned long long)s->protect_calls);

@@ -175,6 +175,8 @@ def main():
     ap.add_argument("--qemu")
     ap.add_argument("--qemu-seconds", type=int, default=4)
     ap.add_argument("--min-lines", type=int, default=5)
+    ap.add_argument("--summary-expect", action="append", default=[],
+                    help="regex the simulator's run summary (stderr) must contain")
     args = ap.parse_args()
 
     if args.qemu:
@@ -184,6 +186,9 @@ def main():
         print(out)
         print(err)
         problems = check_text(args, out)
+        for pattern in args.summary_expect:
+            if not re.search(pattern, err, re.M):
+                problems.append("summary lacks: %r" % pattern)
         if status != args.status:
             problems.append("exit status %s, expected %d" % (status, args.status))
         if args.bench:
