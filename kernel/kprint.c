@@ -35,7 +35,9 @@ static void out_pad(out *o, unsigned n)
     }
 }
 
-/* s, at most max bytes (max < 0: all), padded to width (left: pad after). */
+/* s, at most max bytes (max < 0: all), padded to width (left: pad after).
+ * Strings can come from images (package names) or console input: a control
+ * character is printed as '?', so no process can forge a [kernel] line. */
 static void out_str(out *o, const char *s, int max, unsigned width, bool left)
 {
     unsigned len = 0;
@@ -46,7 +48,8 @@ static void out_str(out *o, const char *s, int max, unsigned width, bool left)
         out_pad(o, width - len);
     }
     for (unsigned i = 0; i < len; i++) {
-        out_char(o, s[i]);
+        unsigned char c = (unsigned char)s[i];
+        out_char(o, c < 0x20 || c >= 0x7F ? '?' : (char)c);
     }
     if (left && width > len) {
         out_pad(o, width - len);

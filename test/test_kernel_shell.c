@@ -73,6 +73,18 @@ START_TEST(list_status_help_kernel)
 }
 END_TEST
 
+START_TEST(names_cannot_forge_kernel_lines)
+{
+    fake_reset();
+    fake_tbf evil = {.name = "ev\n[kernel] end of dump", .min_ram = 2700, .binary_size = 64};
+    fake_tbf_write(FAKE_APPS, &evil);
+    ck_assert_uint_eq(loader_scan(), 1);
+    run("list"); /* prints the process's own name */
+    ck_assert(fake_console_has("ev?[kernel] end of dump"));
+    ck_assert(!fake_console_has("\n[kernel] end of dump"));
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     run("stop gamma");
@@ -115,6 +127,7 @@ static Suite *suite(void)
     tcase_add_test(t, terminate_boot_restart);
     tcase_add_test(t, list_status_help_kernel);
     tcase_add_test(t, bad_input);
+    tcase_add_test(t, names_cannot_forge_kernel_lines);
     tcase_add_test(t, load_finds_new_images);
     suite_add_tcase(s, t);
     return s;
