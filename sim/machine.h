@@ -81,6 +81,11 @@ const uint8_t *machine_uart_log(const machine *m, int index, size_t *len);
 /* Queue host input for a UART receiver. */
 void machine_uart_input(machine *m, int index, const uint8_t *data, size_t len);
 void machine_press_button(machine *m, unsigned index, bool pressed);
+/* The same, delivered when the machine's clock reaches `cycle` (an event on
+ * its queue).  Return 0, or -1 when out of memory. */
+int machine_schedule_uart_input(machine *m, int index, uint64_t cycle, const uint8_t *data,
+                                size_t len);
+int machine_schedule_button(machine *m, unsigned index, uint64_t cycle, bool pressed);
 uint32_t machine_leds(const machine *m);
 const char *machine_exception_name(int exc);
 

@@ -165,6 +165,7 @@ struct machine {
     systick *systick;
     dwt *dwt;
     fpgaio *fpgaio;
+    struct timed_input *timed_inputs; /* timed_input.c */
 };
 
 /* machine.c */
@@ -210,6 +211,9 @@ void access_fault_fetch(machine *m, uint32_t addr);
  * step up to the first instruction that may not execute was arranged). */
 bool access_check_block_fetch(machine *m, const block_info *b);
 bool access_check_block_page(machine *m, const block_info *b);
+
+/* timed_input.c: inputs scheduled on the event queue; after evq_destroy */
+void timed_input_free_all(machine *m);
 
 /* scs.c: NVIC, SCB and debug registers at 0xE000E000 */
 device scs_device(machine *m);

@@ -5,14 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app_images.h"
 #include "board.h"
+#include "commands.h"
 #include "elf_load.h"
 #include "machine.h"
 #include "report.h"
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BAD_INPUT = 2, EXIT_INTERNAL = 3 };
 
 typedef struct run_args {
     const char *board;
@@ -33,6 +34,8 @@ static void usage(FILE *out)
     fprintf(
         out,
         "usage: bulwark run --board NAME --firmware FILE.elf [--app FILE.tbf ...] [options]\n"
+        "       bulwark run SCENARIO.json [--report FILE.json] [--seed N] [--build-dir DIR]\n"
+        "       bulwark test [--build-dir DIR] DIR|FILE...\n"
         "       bulwark --help | --version\n"
         "\n"
         "run options:\n"
@@ -279,6 +282,19 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+/* Children of `bulwark test` and the default build directory need a path
+ * to this executable; a bare name came through PATH. */
+static const char *self_path(const char *argv0)
+{
+    static char buf[4096];
+    if (strchr(argv0, '/') != NULL) {
+        return argv0;
+    }
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    return n > 0 ? buf : argv0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -289,8 +305,15 @@ int main(int argc, char **argv)
         printf("bulwark %s\n", BULWARK_VERSION);
         return EXIT_OK;
     }
+    /* a scenario file instead of options: bulwark run SCENARIO.json */
+    if (strcmp(argv[1], "run") == 0 && argc > 2 && argv[2][0] != '-') {
+        return scenario_cmd_run(argc - 1, argv + 1, self_path(argv[0]));
+    }
     if (strcmp(argv[1], "run") == 0) {
         return cmd_run(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "test") == 0) {
+        return test_cmd(argc - 1, argv + 1, self_path(argv[0]));
     }
     fprintf(stderr, "bulwark: unknown command '%s' (see bulwark --help)\n", argv[1]);
     return EXIT_BAD_INPUT;

@@ -1,0 +1,32 @@
+/* Shared by the scenario loader's files (scenario.c, scenario_expect_parse.c). */
+#ifndef BULWARK_SCENARIO_INTERNAL_H
+#define BULWARK_SCENARIO_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "scenario.h"
+
+typedef struct scn_ctx {
+    const char *file;
+    const char *text; /* the file's bytes, to find line:column of a key path */
+    char *err;
+    size_t errlen;
+} scn_ctx;
+
+/* Writes "FILE:LINE:COL: PATH: message" for the value at path (or its key,
+ * with at_key) and returns -1. */
+int scn_fail(scn_ctx *c, const char *path, bool at_key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "inputs[2]" + "at" -> "inputs[2].at"; index >= 0 appends "[index]" instead. */
+void scn_path(char *buf, size_t len, const char *prefix, const char *key, int index);
+/* Every key of obj must be in allowed (NULL-terminated). */
+int scn_check_keys(scn_ctx *c, const cJSON *obj, const char *prefix, const char *const *allowed);
+/* A list of strings at prefix.key (absent is an empty list). */
+int scn_string_list(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key,
+                    string_list *out);
+void scn_string_list_free(string_list *l);
+
+int scn_parse_expect(scn_ctx *c, const cJSON *obj, const scenario *s, scenario_expect *out);
+void scn_expect_free(scenario_expect *e);
+
+#endif
