@@ -9,6 +9,7 @@
 
 #include "app_images.h"
 #include "board.h"
+#include "duration.h"
 #include "commands.h"
 #include "elf_load.h"
 #include "machine.h"
@@ -56,32 +57,14 @@ static void usage(FILE *out)
         "lockup; 2 bad input (usage, board, ELF); 3 internal simulator error\n");
 }
 
-/* Duration -> cycles at clock hz. */
+/* Duration -> cycles at clock hz: one syntax for --for and scenario files. */
 static bool parse_duration(const char *s, uint64_t hz, uint64_t *cycles)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno != 0 || end == s || v < 0) {
+    duration d;
+    if (!duration_parse(s, &d)) {
         return false;
     }
-    double secs;
-    if (strcmp(end, "cycles") == 0 || strcmp(end, "c") == 0) {
-        *cycles = (uint64_t)v;
-        return true;
-    }
-    if (strcmp(end, "s") == 0) {
-        secs = v;
-    } else if (strcmp(end, "ms") == 0) {
-        secs = v / 1e3;
-    } else if (strcmp(end, "us") == 0) {
-        secs = v / 1e6;
-    } else if (strcmp(end, "ns") == 0) {
-        secs = v / 1e9;
-    } else {
-        return false;
-    }
-    *cycles = (uint64_t)(secs * (double)hz + 0.5);
+    *cycles = duration_cycles(d, hz);
     return true;
 }
 
