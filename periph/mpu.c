@@ -16,18 +16,18 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#define TYPE 0x00u
-#define CTRL 0x04u
-#define RNR 0x08u
-#define RBAR 0x0Cu
-#define RASR 0x10u
+#define TYPE      0x00u
+#define CTRL      0x04u
+#define RNR       0x08u
+#define RBAR      0x0Cu
+#define RASR      0x10u
 #define ALIAS_END 0x2Cu
 
-#define RBAR_VALID (1u << 4)
+#define RBAR_VALID     (1u << 4)
 #define RBAR_ADDR_MASK 0xFFFFFFE0u
-#define RASR_ENABLE 1u
-#define RASR_XN (1u << 28)
-#define RASR_WRITABLE 0x173FFF3Fu /* XN, AP, TEX, S, C, B, SRD, SIZE, ENABLE */
+#define RASR_ENABLE    1u
+#define RASR_XN        (1u << 28)
+#define RASR_WRITABLE  0x173FFF3Fu /* XN, AP, TEX, S, C, B, SRD, SIZE, ENABLE */
 
 struct mpu {
     uint32_t ctrl;

@@ -6,12 +6,12 @@
 #include "machine_internal.h"
 
 #define PPB_START 0xE0000000u
-#define PPB_END 0xE0100000u
+#define PPB_END   0xE0100000u
 
 static void raise(machine *m, int exc, uint32_t cfsr, uint32_t pc, uint32_t addr, bool valid)
 {
-    pending_fault f = {.exc = exc, .cfsr = cfsr, .return_pc = pc, .address = addr,
-                       .address_valid = valid};
+    pending_fault f = {
+        .exc = exc, .cfsr = cfsr, .return_pc = pc, .address = addr, .address_valid = valid};
     exc_raise_fault(m, &f);
 }
 

@@ -150,8 +150,7 @@ static int append_segment(elf_image *img, app_region *r, char *err, size_t errle
 }
 
 int app_images_place(elf_image *img, const board *b, const char *const *paths, size_t count,
-                     app_placement *placed,
-                     char *err, size_t errlen)
+                     app_placement *placed, char *err, size_t errlen)
 {
     if (count == 0) {
         return 0;

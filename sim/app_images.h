@@ -28,7 +28,6 @@ typedef struct app_placement {
 } app_placement;
 
 int app_images_place(elf_image *img, const board *b, const char *const *paths, size_t count,
-                     app_placement *placed,
-                     char *err, size_t errlen);
+                     app_placement *placed, char *err, size_t errlen);
 
 #endif

@@ -14,12 +14,12 @@
 typedef struct block_info {
     uint32_t start;
     uint32_t size;
-    uint32_t cycles;  /* all instructions, pipelining included */
+    uint32_t cycles; /* all instructions, pipelining included */
     uint32_t ninsns;
-    uint16_t flags;   /* OR of the instructions' INSN_* flags */
+    uint16_t flags; /* OR of the instructions' INSN_* flags */
     bool ends_cond_branch;
     uint32_t cond_target; /* taken target of a final conditional branch */
-    uint8_t *code;    /* a copy of the bytes, kept for blocks in writable memory */
+    uint8_t *code;        /* a copy of the bytes, kept for blocks in writable memory */
     insn_info *insns;
     uint32_t *prefix; /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
 } block_info;
@@ -44,7 +44,6 @@ unsigned block_cache_count(const block_cache *c);
 int block_insn_index(const block_info *b, uint32_t pc);
 /* Which instruction (index >= from) made an access of `kind` to `addr`,
  * given registers as they stand just before it: -1 when none fits. */
-int block_find_access(const block_info *b, const uint32_t r[16], uint32_t addr, int kind,
-                      int from);
+int block_find_access(const block_info *b, const uint32_t r[16], uint32_t addr, int kind, int from);
 
 #endif

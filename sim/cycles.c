@@ -314,9 +314,9 @@ static void describe(const cs_insn *ci, insn_info *in)
         describe_multiple(ci, kind, in);
     } else if (is_load(ci->id) || is_store(ci->id)) {
         describe_single(ci, in);
-    } else if (in_group(ci, CS_GRP_JUMP) || ci->id == ARM_INS_B ||
-               ci->id == ARM_INS_BL || ci->id == ARM_INS_BX || ci->id == ARM_INS_BLX ||
-               ci->id == ARM_INS_CBZ || ci->id == ARM_INS_CBNZ) {
+    } else if (in_group(ci, CS_GRP_JUMP) || ci->id == ARM_INS_B || ci->id == ARM_INS_BL ||
+               ci->id == ARM_INS_BX || ci->id == ARM_INS_BLX || ci->id == ARM_INS_CBZ ||
+               ci->id == ARM_INS_CBNZ) {
         describe_branch(ci, in);
     } else {
         describe_other(ci, in);

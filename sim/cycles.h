@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 /* Pipeline refill after a taken branch or a write to PC (TRM: 1..3). */
-#define CYCLES_REFILL 2
-#define CYCLES_EXC_ENTRY 12
+#define CYCLES_REFILL     2
+#define CYCLES_EXC_ENTRY  12
 #define CYCLES_EXC_RETURN 10
 #define CYCLES_TAIL_CHAIN 6
-#define CYCLES_DIVIDE 12 /* SDIV/UDIV: 2..12 with early termination; worst case */
+#define CYCLES_DIVIDE     12 /* SDIV/UDIV: 2..12 with early termination; worst case */
 
 enum insn_mem { MEM_NONE, MEM_LOAD, MEM_STORE };
 enum insn_addr_mode {
@@ -24,11 +24,11 @@ enum insn_addr_mode {
 };
 
 enum insn_flags {
-    INSN_COND_BRANCH = 1u << 0,  /* taken or not decided at run time */
-    INSN_BRANCH = 1u << 1,       /* unconditional change of flow */
+    INSN_COND_BRANCH = 1u << 0, /* taken or not decided at run time */
+    INSN_BRANCH = 1u << 1,      /* unconditional change of flow */
     INSN_WRITES_PC = 1u << 2,
-    INSN_SINGLE_LDST = 1u << 3,  /* LDR/STR family: may pipeline with a neighbour */
-    INSN_MASK_CHANGE = 1u << 4,  /* CPS, MSR PRIMASK/BASEPRI/FAULTMASK/CONTROL */
+    INSN_SINGLE_LDST = 1u << 3, /* LDR/STR family: may pipeline with a neighbour */
+    INSN_MASK_CHANGE = 1u << 4, /* CPS, MSR PRIMASK/BASEPRI/FAULTMASK/CONTROL */
     INSN_SVC = 1u << 5,
     INSN_WFI = 1u << 6,
     INSN_DIVIDE = 1u << 7,
@@ -42,16 +42,16 @@ typedef struct insn_info {
     uint16_t writes; /* mask of r0..r15 written (incl. base writeback) */
     uint16_t list;   /* register list of LDM/STM/PUSH/POP */
     uint16_t flags;
-    uint8_t size;    /* 2 or 4 bytes */
-    uint8_t cycles;  /* static cost, before pipelining and refills */
-    uint8_t mem;     /* enum insn_mem */
-    uint8_t mode;    /* enum insn_addr_mode */
-    int8_t base;     /* register number or -1 */
-    int8_t index;    /* register number or -1; the divisor of SDIV/UDIV */
-    int8_t sign;     /* +1 / -1 for the index */
-    uint8_t shift;   /* left shift of the index */
-    uint8_t access;  /* bytes per transfer */
-    uint8_t count;   /* transfers (LDM/STM/PUSH/POP), 1 otherwise */
+    uint8_t size;   /* 2 or 4 bytes */
+    uint8_t cycles; /* static cost, before pipelining and refills */
+    uint8_t mem;    /* enum insn_mem */
+    uint8_t mode;   /* enum insn_addr_mode */
+    int8_t base;    /* register number or -1 */
+    int8_t index;   /* register number or -1; the divisor of SDIV/UDIV */
+    int8_t sign;    /* +1 / -1 for the index */
+    uint8_t shift;  /* left shift of the index */
+    uint8_t access; /* bytes per transfer */
+    uint8_t count;  /* transfers (LDM/STM/PUSH/POP), 1 otherwise */
 } insn_info;
 
 typedef struct cycle_decoder cycle_decoder;

@@ -58,9 +58,9 @@ void guard_open(guard *g, uint32_t addr, uint32_t len);
 void guard_reclose(guard *g);
 
 typedef struct guard_stats {
-    uint64_t applies;      /* context switches or reprogramming applied */
+    uint64_t applies; /* context switches or reprogramming applied */
     uint64_t protect_calls;
-    uint64_t recomputes;   /* contexts computed from the MPU registers */
+    uint64_t recomputes; /* contexts computed from the MPU registers */
 } guard_stats;
 const guard_stats *guard_get_stats(const guard *g);
 

@@ -6,10 +6,10 @@
 #include "machine_internal.h"
 
 #define UNTIL_NEVER         0xFFFFFFFFu /* PC values are even: never reached */
-#define THUMB_WFI 0xBF30u
-#define THUMB_WFE 0xBF20u
-#define THUMB_YIELD 0xBF10u
-#define THUMB_SEV 0xBF40u
+#define THUMB_WFI           0xBF30u
+#define THUMB_WFE           0xBF20u
+#define THUMB_YIELD         0xBF10u
+#define THUMB_SEV           0xBF40u
 #define THUMB_BKPT_SEMIHOST 0xBEABu
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
@@ -143,15 +143,13 @@ void machine_handle_intr(machine *m, uint32_t intno)
         access_fault_fetch(m, pc);
         break;
     default:
-        snprintf(m->error, sizeof(m->error), "unexpected CPU exception %u at pc 0x%08x", intno,
-                 pc);
+        snprintf(m->error, sizeof(m->error), "unexpected CPU exception %u at pc 0x%08x", intno, pc);
         machine_request_stop(m, STOP_ERROR);
         break;
     }
     m->cur = NULL; /* the rest of the block did not run */
     m->pending_refill = 0;
 }
-
 
 /* Unicorn 2.0.1 reports undefined instructions (and the hints WFE, YIELD,
  * SEV, which it does not implement) here rather than as EXCP_UDEF, with PC

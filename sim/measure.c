@@ -39,8 +39,7 @@ static void add(cycle_samples *s, uint64_t cycles)
     s->v[s->n++] = cycles > UINT32_MAX ? UINT32_MAX : (uint32_t)cycles;
 }
 
-void measure_leave(measure *ms, uint64_t cycle, uint64_t slept, uint32_t return_pc,
-                   int svc_class)
+void measure_leave(measure *ms, uint64_t cycle, uint64_t slept, uint32_t return_pc, int svc_class)
 {
     int from = app_of(ms, return_pc);
     if (from < 0 || ms->open) {

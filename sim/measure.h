@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define MEASURE_MAX_APPS 32
-#define MEASURE_CLASSES 8
+#define MEASURE_CLASSES  8
 
 typedef struct cycle_samples {
     uint32_t *v;
@@ -39,8 +39,7 @@ typedef struct measure {
 void measure_set_apps(measure *ms, const uint32_t *start, const uint32_t *size, unsigned n);
 void measure_free(measure *ms);
 /* An exception taken from unprivileged thread mode at return_pc. */
-void measure_leave(measure *ms, uint64_t cycle, uint64_t slept, uint32_t return_pc,
-                   int svc_class);
+void measure_leave(measure *ms, uint64_t cycle, uint64_t slept, uint32_t return_pc, int svc_class);
 /* An exception return into unprivileged thread mode at pc.  Cycles the core
  * spent asleep in between are not counted: a kernel waiting for an event is
  * not switching. */

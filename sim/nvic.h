@@ -23,14 +23,14 @@ enum {
 };
 
 #define NVIC_MAX_IRQS 240
-#define NVIC_NUM_EXC (EXC_IRQ0 + NVIC_MAX_IRQS)
+#define NVIC_NUM_EXC  (EXC_IRQ0 + NVIC_MAX_IRQS)
 /* Execution priority of thread mode with nothing active and no masking. */
 #define NVIC_PRIO_THREAD 256
 
 typedef struct nvic {
-    unsigned num_irqs;    /* external interrupts implemented */
-    unsigned prio_bits;   /* implemented priority bits (top of the byte) */
-    unsigned prigroup;    /* AIRCR.PRIGROUP */
+    unsigned num_irqs;  /* external interrupts implemented */
+    unsigned prio_bits; /* implemented priority bits (top of the byte) */
+    unsigned prigroup;  /* AIRCR.PRIGROUP */
     uint8_t prio[NVIC_NUM_EXC];
     bool enabled[NVIC_NUM_EXC];
     bool pending[NVIC_NUM_EXC];
