@@ -295,6 +295,16 @@ int board_override(board *b, uint64_t clock_hz, uint32_t flash_size, uint32_t ra
     return 0;
 }
 
+unsigned board_led_count(const board *b)
+{
+    for (unsigned i = 0; i < b->num_devices; i++) {
+        if (strcmp(b->devices[i].type, "mps2-fpgaio") == 0) {
+            return b->devices[i].leds;
+        }
+    }
+    return 0;
+}
+
 const board_memory *board_find_memory(const board *b, const char *name)
 {
     for (unsigned i = 0; i < b->num_memory; i++) {

@@ -60,6 +60,8 @@ int board_override(board *b, uint64_t clock_hz, uint32_t flash_size, uint32_t ra
                    size_t errlen);
 
 const board_memory *board_find_memory(const board *b, const char *name);
+/* LEDs of the board's FPGA IO device (0 without one). */
+unsigned board_led_count(const board *b);
 /* The memory region holding [addr, addr+len), or NULL. */
 const board_memory *board_memory_containing(const board *b, uint32_t addr, uint32_t len);
 const board_device *board_find_device(const board *b, const char *name);

@@ -100,11 +100,11 @@ static void lockup(machine *m, const char *why, uint32_t pc)
 
 static void record_fault(machine *m, int taken, const pending_fault *f)
 {
+    fault_record rec, *r = &rec;
     m->stats.faults++;
-    if (m->stats.fault_log_len == MACHINE_MAX_FAULT_RECORDS) {
-        return;
+    if (m->stats.fault_log_len < MACHINE_MAX_FAULT_RECORDS) {
+        r = &m->stats.fault_log[m->stats.fault_log_len++];
     }
-    fault_record *r = &m->stats.fault_log[m->stats.fault_log_len++];
     r->cycle = m->cycles;
     r->exception = taken;
     r->cause = f->exc;
@@ -113,6 +113,7 @@ static void record_fault(machine *m, int taken, const pending_fault *f)
     r->hfsr = f->hfsr;
     r->address = f->address;
     r->address_valid = f->address_valid;
+    machine_notify_fault(m, r);
 }
 
 /* Push the frame of the interrupted context.  SP moves even when a write
@@ -162,6 +163,7 @@ static bool vector_enter(machine *m, int exc, uint32_t exc_return, unsigned cost
     m->cycles += cost;
     m->stats.exceptions_taken++;
     m->stats.per_exception[exc]++;
+    machine_notify_exc_enter(m, exc);
     machine_update_protection(m);
     return true;
 }
@@ -375,6 +377,7 @@ void exc_return(machine *m, uint32_t pc_value)
         return;
     }
     m->stats.exception_returns++;
+    machine_notify_exc_return(m, exc);
     if (exc != EXC_NMI) {
         machine_set_reg(m, UC_ARM_REG_FAULTMASK, 0);
     }

@@ -103,4 +103,17 @@ machine_cycles_summary machine_switch_cycles(const machine *m);
 machine_cycles_summary machine_syscall_cycles(const machine *m, int cls);
 const elf_image *machine_image(const machine *m);
 
+/* What a front end may watch as it happens (the trace and waveform
+ * writers).  Callbacks may be NULL; they run inside the run loop and must
+ * not touch the machine. */
+typedef struct machine_observer {
+    void (*exception_entered)(void *ctx, uint64_t cycle, int exc);
+    void (*exception_returned)(void *ctx, uint64_t cycle, int exc);
+    void (*fault)(void *ctx, const fault_record *f);
+    void (*uart_tx)(void *ctx, uint64_t cycle, int index, uint8_t byte);
+    void (*leds_changed)(void *ctx, uint64_t cycle, uint32_t leds);
+    void *ctx;
+} machine_observer;
+void machine_set_observer(machine *m, const machine_observer *obs);
+
 #endif

@@ -166,7 +166,30 @@ struct machine {
     dwt *dwt;
     fpgaio *fpgaio;
     struct timed_input *timed_inputs; /* timed_input.c */
+    machine_observer obs;             /* all NULL unless a front end watches */
 };
+
+/* Tell the observer (if any) what the exception engine and devices did. */
+static inline void machine_notify_exc_enter(machine *m, int exc)
+{
+    if (m->obs.exception_entered != NULL) {
+        m->obs.exception_entered(m->obs.ctx, m->cycles, exc);
+    }
+}
+
+static inline void machine_notify_exc_return(machine *m, int exc)
+{
+    if (m->obs.exception_returned != NULL) {
+        m->obs.exception_returned(m->obs.ctx, m->cycles, exc);
+    }
+}
+
+static inline void machine_notify_fault(machine *m, const fault_record *f)
+{
+    if (m->obs.fault != NULL) {
+        m->obs.fault(m->obs.ctx, f);
+    }
+}
 
 /* machine.c */
 uint64_t machine_now(machine *m);

@@ -20,14 +20,24 @@ static void log_byte(byte_log *l, uint8_t byte)
 
 static void uart_tx(void *ctx, int index, uint8_t byte, uint64_t cycle)
 {
-    (void)cycle;
     machine *m = ctx;
     if (index < 0 || index >= MACHINE_UARTS) {
         return;
     }
     log_byte(&m->uart_log[index], byte);
+    if (m->obs.uart_tx != NULL) {
+        m->obs.uart_tx(m->obs.ctx, cycle, index, byte);
+    }
     if (index == 0 && m->opt.uart_out != NULL) {
         fputc(byte, m->opt.uart_out);
+    }
+}
+
+static void leds_changed(void *ctx, uint32_t leds, uint64_t cycle)
+{
+    machine *m = ctx;
+    if (m->obs.leds_changed != NULL) {
+        m->obs.leds_changed(m->obs.ctx, cycle, leds);
     }
 }
 
@@ -103,7 +113,7 @@ static int create_board_device(machine *m, const board_device *bd, char *err, si
         return add_device(m, cmsdk_dualtimer_device(t), err, errlen);
     }
     if (strcmp(bd->type, "mps2-fpgaio") == 0) {
-        fpgaio_observer obs = {0};
+        fpgaio_observer obs = {.leds_changed = leds_changed, .ctx = m};
         m->fpgaio = fpgaio_create(bd->name, bd->base, clk, bd->leds, bd->buttons, obs);
         return add_device(m, fpgaio_device(m->fpgaio), err, errlen);
     }
@@ -376,6 +386,11 @@ const char *machine_exception_name(int exc)
         return names[exc];
     }
     return "IRQ";
+}
+
+void machine_set_observer(machine *m, const machine_observer *obs)
+{
+    m->obs = *obs;
 }
 
 void machine_set_apps(machine *m, const uint32_t *start, const uint32_t *size, unsigned n)

@@ -14,7 +14,7 @@
 #include "elf_load.h"
 #include "machine.h"
 #include "report.h"
-
+#include "run_outputs.h"
 
 typedef struct run_args {
     const char *board;
@@ -22,6 +22,8 @@ typedef struct run_args {
     const char *duration;
     const char *uart_in;
     const char *uart_out;
+    const char *trace;
+    const char *vcd;
     uint64_t clock_hz;
     uint32_t flash_size;
     uint32_t ram_size;
@@ -35,7 +37,8 @@ static void usage(FILE *out)
     fprintf(
         out,
         "usage: bulwark run --board NAME --firmware FILE.elf [--app FILE.tbf ...] [options]\n"
-        "       bulwark run SCENARIO.json [--report FILE.json] [--seed N] [--build-dir DIR]\n"
+        "       bulwark run SCENARIO.json [--report FILE.json] [--junit FILE.xml]\n"
+        "                   [--trace FILE.json] [--vcd FILE.vcd] [--seed N] [--build-dir DIR]\n"
         "       bulwark test [--build-dir DIR] DIR|FILE...\n"
         "       bulwark --help | --version\n"
         "\n"
@@ -51,6 +54,8 @@ static void usage(FILE *out)
         "  --clock HZ          override the board clock (e.g. 25000000, 64M)\n"
         "  --flash-size SIZE   override the flash size (e.g. 256K)\n"
         "  --ram-size SIZE     override the RAM size (e.g. 128K)\n"
+        "  --trace FILE.json   timeline of exceptions, faults, UART0 and LEDs (Chrome/Perfetto)\n"
+        "  --vcd FILE.vcd      LEDs and UART0 TX as a value change dump (GTKWave)\n"
         "  --quiet             no summary on standard error\n"
         "\n"
         "exit status: 0 ran to the limit or firmware exit 0; 1 firmware exit non-zero or\n"
@@ -84,7 +89,8 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"uart-in", required_argument, 0, 'i'},  {"uart-out", required_argument, 0, 'o'},
         {"clock", required_argument, 0, 'c'},    {"flash-size", required_argument, 0, 'F'},
         {"ram-size", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},           {"trace", required_argument, 0, 'T'},
+        {"vcd", required_argument, 0, 'V'},      {0, 0, 0, 0}};
     uint64_t v;
     int c;
     opterr = 0;
@@ -111,6 +117,12 @@ static int parse_run(int argc, char **argv, run_args *a)
             break;
         case 'q':
             a->quiet = true;
+            break;
+        case 'T':
+            a->trace = optarg;
+            break;
+        case 'V':
+            a->vcd = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -179,6 +191,30 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int run_watched(const run_args *a, machine *m, uint64_t cycles, FILE *out)
+{
+    char err[512];
+    run_outputs outs;
+    if (run_outputs_open(&outs, a->trace, a->vcd, machine_board(m), err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    run_outputs_attach(&outs, m);
+    double t0 = now_seconds();
+    run_result r = machine_run(m, cycles);
+    double host = now_seconds() - t0;
+    fflush(out);
+    if (!a->quiet || r.end == END_LOCKUP || r.end == END_INTERNAL_ERROR) {
+        report_summary(stderr, m, &r, host);
+    }
+    int status = status_of(&r);
+    if (run_outputs_close(&outs, machine_cycles(m)) != 0) {
+        fprintf(stderr, "bulwark: cannot write the trace or VCD file\n");
+        status = status == EXIT_OK ? EXIT_BAD_INPUT : status;
+    }
+    return status;
+}
+
 static int simulate(const run_args *a, const board *b, const elf_image *img,
                     const app_placement *placed, FILE *out)
 {
@@ -202,14 +238,7 @@ static int simulate(const run_args *a, const board *b, const elf_image *img,
         status = a->uart_in ? feed_input(m, a->uart_in) : EXIT_OK;
     }
     if (status == EXIT_OK) {
-        double t0 = now_seconds();
-        run_result r = machine_run(m, cycles);
-        double host = now_seconds() - t0;
-        fflush(out);
-        if (!a->quiet || r.end == END_LOCKUP || r.end == END_INTERNAL_ERROR) {
-            report_summary(stderr, m, &r, host);
-        }
-        status = status_of(&r);
+        status = run_watched(a, m, cycles, out);
     }
     machine_destroy(m);
     return status;

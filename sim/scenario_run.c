@@ -8,13 +8,18 @@
 
 #include "app_images.h"
 #include "commands.h"
+#include "junit_out.h"
 #include "report.h"
+#include "run_outputs.h"
 #include "scenario.h"
 #include "scenario_check.h"
 
 typedef struct scenario_args {
     const char *file;
     const char *report;
+    const char *junit;
+    const char *trace;
+    const char *vcd;
     const char *build_dir;
     bool has_seed;
     long long seed;
@@ -38,11 +43,11 @@ void default_build_dir(const char *self, char *buf, size_t len)
 
 static int parse_args(int argc, char **argv, scenario_args *a)
 {
-    static const struct option opts[] = {{"report", required_argument, 0, 'r'},
-                                         {"seed", required_argument, 0, 's'},
-                                         {"build-dir", required_argument, 0, 'b'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"report", required_argument, 0, 'r'},    {"seed", required_argument, 0, 's'},
+        {"build-dir", required_argument, 0, 'b'}, {"quiet", no_argument, 0, 'q'},
+        {"junit", required_argument, 0, 'j'},     {"trace", required_argument, 0, 't'},
+        {"vcd", required_argument, 0, 'v'},       {0, 0, 0, 0}};
     char *end;
     int c;
     opterr = 0;
@@ -52,6 +57,12 @@ static int parse_args(int argc, char **argv, scenario_args *a)
             a->report = optarg;
         } else if (c == 'b') {
             a->build_dir = optarg;
+        } else if (c == 'j') {
+            a->junit = optarg;
+        } else if (c == 't') {
+            a->trace = optarg;
+        } else if (c == 'v') {
+            a->vcd = optarg;
         } else if (c == 'q') {
             a->quiet = true;
         } else if (c == 's' && (a->seed = strtoll(optarg, &end, 0), *end == '\0' && *optarg)) {
@@ -63,8 +74,8 @@ static int parse_args(int argc, char **argv, scenario_args *a)
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "usage: bulwark run SCENARIO.json [--report FILE.json] [--seed N] "
-                        "[--build-dir DIR]\n");
+        fprintf(stderr, "usage: bulwark run SCENARIO.json [--report FILE.json] [--junit FILE.xml] "
+                        "[--trace FILE.json] [--vcd FILE.vcd] [--seed N] [--build-dir DIR]\n");
         return EXIT_BAD_INPUT;
     }
     a->file = argv[optind];
@@ -113,6 +124,12 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double sim_seconds(const machine *m)
+{
+    uint64_t hz = machine_board(m)->clock_hz;
+    return hz ? (double)machine_cycles(m) / (double)hz : 0.0;
+}
+
 static int judge(const scenario_args *a, const scenario *s, machine *m, const run_result *r,
                  const app_placement *placed)
 {
@@ -128,12 +145,17 @@ static int judge(const scenario_args *a, const scenario *s, machine *m, const ru
         fprintf(stderr, "bulwark: cannot write report %s\n", a->report);
         status = EXIT_BAD_INPUT;
     }
+    if (a->junit && junit_write(a->junit, s->name, sim_seconds(m), v, n) != 0) {
+        fprintf(stderr, "bulwark: cannot write JUnit XML %s\n", a->junit);
+        status = EXIT_BAD_INPUT;
+    }
     free(v);
     return status;
 }
 
-static int simulate(const scenario_args *a, const scenario *s, const board *b, const elf_image *img,
-                    const app_placement *placed)
+/* A machine with the scenario's firmware and inputs, watched by outs. */
+static machine *start_machine(const scenario *s, const board *b, const elf_image *img,
+                              const app_placement *placed, run_outputs *outs, int *status)
 {
     char err[512];
     machine_options opt = {.uart_out = stdout};
@@ -141,22 +163,51 @@ static int simulate(const scenario_args *a, const scenario *s, const board *b, c
     if (m == NULL || machine_load(m, img, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
         machine_destroy(m);
-        return EXIT_BAD_INPUT;
+        *status = EXIT_BAD_INPUT;
+        return NULL;
     }
+    run_outputs_attach(outs, m);
     machine_reset(m);
     machine_set_apps(m, placed->start, placed->size, placed->count);
     if (schedule_inputs(m, s, b->clock_hz) != 0) {
         machine_destroy(m);
-        return EXIT_INTERNAL;
+        *status = EXIT_INTERNAL;
+        return NULL;
     }
+    return m;
+}
+
+static int run_and_judge(const scenario_args *a, const scenario *s, machine *m,
+                         const app_placement *placed)
+{
     double t0 = now_seconds();
-    run_result r = machine_run(m, duration_cycles(s->duration, b->clock_hz));
+    run_result r = machine_run(m, duration_cycles(s->duration, machine_board(m)->clock_hz));
     double host = now_seconds() - t0;
     fflush(stdout);
     if (!a->quiet) {
         report_summary(stderr, m, &r, host);
     }
-    int status = r.end == END_INTERNAL_ERROR ? EXIT_INTERNAL : judge(a, s, m, &r, placed);
+    return r.end == END_INTERNAL_ERROR ? EXIT_INTERNAL : judge(a, s, m, &r, placed);
+}
+
+static int simulate(const scenario_args *a, const scenario *s, const board *b, const elf_image *img,
+                    const app_placement *placed)
+{
+    char err[512];
+    run_outputs outs;
+    int status = EXIT_OK;
+    if (run_outputs_open(&outs, a->trace, a->vcd, b, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
+        return EXIT_BAD_INPUT;
+    }
+    machine *m = start_machine(s, b, img, placed, &outs, &status);
+    if (m != NULL) {
+        status = run_and_judge(a, s, m, placed);
+    }
+    if (run_outputs_close(&outs, m ? machine_cycles(m) : 0) != 0) {
+        fprintf(stderr, "bulwark: %s: cannot write the trace or VCD file\n", s->file);
+        status = status == EXIT_OK ? EXIT_BAD_INPUT : status;
+    }
     machine_destroy(m);
     return status;
 }

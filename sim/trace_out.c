@@ -1,0 +1,207 @@
+/* Chrome/Perfetto trace-event JSON ({"traceEvents":[...]}), streamed.
+ * Tracks (tid): one per exception number, so an exception's complete event
+ * ("X", written at its return) never overlaps an earlier one on its track;
+ * faults, UART0 and the LEDs each have their own. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "trace_out.h"
+
+#define EXC_COUNT  (16 + 240)
+#define TID_FAULTS 1
+#define TID_UART0  2
+#define TID_LEDS   3
+#define TID_EXC0   16 /* exception n is on tid TID_EXC0 + n */
+#define TID_COUNT  (TID_EXC0 + EXC_COUNT)
+
+struct trace_out {
+    FILE *f;
+    uint64_t clock_hz;
+    unsigned num_leds;
+    bool first;                     /* no event written yet */
+    uint64_t open_since[EXC_COUNT]; /* entry cycle of an active exception */
+    bool open[EXC_COUNT];
+    bool named[TID_COUNT];    /* thread_name metadata written */
+    uint64_t last[TID_COUNT]; /* latest cycle written per track */
+};
+
+/* Cycles as microseconds with nanosecond digits, exactly, without floats. */
+static void print_us(trace_out *t, uint64_t cycle)
+{
+    uint64_t hz = t->clock_hz ? t->clock_hz : 1;
+    uint64_t whole = cycle / hz, rest = cycle % hz;
+    /* rest < hz < 2^33, so rest * 10^9 fits in 64 bits */
+    uint64_t ns = whole * 1000000000ull + rest * 1000000000ull / hz;
+    fprintf(t->f, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+}
+
+/* Start an event: separator, the common keys; the caller adds the rest. */
+static void begin_event(trace_out *t, const char *ph, int tid)
+{
+    fprintf(t->f, "%s{\"ph\":\"%s\",\"pid\":1,\"tid\":%d", t->first ? "" : ",\n", ph, tid);
+    t->first = false;
+}
+
+static void name_track(trace_out *t, int tid, const char *name)
+{
+    if (t->named[tid]) {
+        return;
+    }
+    t->named[tid] = true;
+    begin_event(t, "M", tid);
+    fprintf(t->f, ",\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}}", name);
+}
+
+/* Timestamps never go back on a track (a block's cycles may be settled
+ * back after an exception was already stamped). */
+static uint64_t track_time(trace_out *t, int tid, uint64_t cycle)
+{
+    if (cycle < t->last[tid]) {
+        cycle = t->last[tid];
+    }
+    t->last[tid] = cycle;
+    return cycle;
+}
+
+static void exc_name(int exc, char *buf, size_t len)
+{
+    if (exc >= 16) {
+        snprintf(buf, len, "IRQ %d", exc - 16);
+    } else {
+        snprintf(buf, len, "%s", machine_exception_name(exc));
+    }
+}
+
+/* A byte as the body of a JSON string. */
+static void byte_text(uint8_t byte, char buf[8])
+{
+    if (byte >= 0x20 && byte < 0x7f && byte != '"' && byte != '\\') {
+        snprintf(buf, 8, "%c", byte);
+    } else {
+        snprintf(buf, 8, "\\u%04x", byte);
+    }
+}
+
+trace_out *trace_out_open(const char *path, const board *b, char *err, size_t errlen)
+{
+    trace_out *t = calloc(1, sizeof(*t));
+    FILE *f = t != NULL ? fopen(path, "w") : NULL;
+    if (f == NULL) {
+        snprintf(err, errlen, "cannot write trace %s: %s", path, strerror(errno));
+        free(t);
+        return NULL;
+    }
+    t->f = f;
+    t->clock_hz = b->clock_hz;
+    t->num_leds = board_led_count(b);
+    t->first = true;
+    fprintf(f, "{\"traceEvents\":[\n");
+    begin_event(t, "M", 0);
+    fprintf(f, ",\"name\":\"process_name\",\"args\":{\"name\":\"bulwark ");
+    for (const char *c = b->name; *c; c++) {
+        char text[8];
+        byte_text((uint8_t)*c, text);
+        fputs(text, f);
+    }
+    fprintf(f, "\"}}");
+    trace_out_leds(t, 0, 0);
+    return t;
+}
+
+static void write_exception(trace_out *t, int exc, uint64_t from, uint64_t to)
+{
+    char name[32];
+    int tid = TID_EXC0 + exc;
+    exc_name(exc, name, sizeof(name));
+    name_track(t, tid, name);
+    from = track_time(t, tid, from);
+    to = track_time(t, tid, to);
+    begin_event(t, "X", tid);
+    fprintf(t->f, ",\"name\":\"%s\",\"cat\":\"exception\",\"ts\":", name);
+    print_us(t, from);
+    fprintf(t->f, ",\"dur\":");
+    print_us(t, to - from);
+    fprintf(t->f, "}");
+    t->open[exc] = false;
+}
+
+void trace_out_exception_entered(trace_out *t, uint64_t cycle, int exc)
+{
+    if (exc <= 0 || exc >= EXC_COUNT) {
+        return;
+    }
+    if (t->open[exc]) { /* a reset forgot it was active */
+        write_exception(t, exc, t->open_since[exc], cycle);
+    }
+    t->open[exc] = true;
+    t->open_since[exc] = cycle;
+}
+
+void trace_out_exception_returned(trace_out *t, uint64_t cycle, int exc)
+{
+    if (exc > 0 && exc < EXC_COUNT && t->open[exc]) {
+        write_exception(t, exc, t->open_since[exc], cycle);
+    }
+}
+
+void trace_out_fault(trace_out *t, const fault_record *f)
+{
+    char bits[160];
+    report_fault_bits(f->cfsr, f->hfsr, bits, sizeof(bits));
+    name_track(t, TID_FAULTS, "faults");
+    begin_event(t, "i", TID_FAULTS);
+    fprintf(t->f, ",\"s\":\"t\",\"name\":\"%s\",\"cat\":\"fault\",\"ts\":",
+            machine_exception_name(f->cause));
+    print_us(t, track_time(t, TID_FAULTS, f->cycle));
+    fprintf(t->f,
+            ",\"args\":{\"taken\":\"%s\",\"pc\":\"0x%08x\",\"cfsr\":\"0x%08x\","
+            "\"hfsr\":\"0x%08x\",\"bits\":\"%s\"}}",
+            f->exception ? machine_exception_name(f->exception) : "lockup", f->pc, f->cfsr, f->hfsr,
+            bits);
+}
+
+void trace_out_uart_tx(trace_out *t, uint64_t cycle, int index, uint8_t byte)
+{
+    char text[8];
+    if (index != 0) {
+        return;
+    }
+    byte_text(byte, text);
+    name_track(t, TID_UART0, "uart0");
+    begin_event(t, "i", TID_UART0);
+    fprintf(t->f, ",\"s\":\"t\",\"name\":\"%s\",\"cat\":\"uart0\",\"ts\":", text);
+    print_us(t, track_time(t, TID_UART0, cycle));
+    fprintf(t->f, ",\"args\":{\"byte\":%u}}", byte);
+}
+
+void trace_out_leds(trace_out *t, uint64_t cycle, uint32_t leds)
+{
+    name_track(t, TID_LEDS, "leds");
+    begin_event(t, "C", TID_LEDS);
+    fprintf(t->f, ",\"name\":\"leds\",\"cat\":\"leds\",\"ts\":");
+    print_us(t, track_time(t, TID_LEDS, cycle));
+    fprintf(t->f, ",\"args\":{");
+    for (unsigned i = 0; i < t->num_leds; i++) {
+        fprintf(t->f, "%s\"led%u\":%u", i ? "," : "", i, (leds >> i) & 1u);
+    }
+    fprintf(t->f, "}}");
+}
+
+int trace_out_close(trace_out *t, uint64_t end_cycle)
+{
+    for (int exc = 1; exc < EXC_COUNT; exc++) {
+        if (t->open[exc]) {
+            write_exception(t, exc, t->open_since[exc], end_cycle);
+        }
+    }
+    fprintf(t->f, "\n],\"displayTimeUnit\":\"ns\"}\n");
+    int rc = ferror(t->f) ? -1 : 0;
+    if (fclose(t->f) != 0) {
+        rc = -1;
+    }
+    free(t);
+    return rc;
+}
