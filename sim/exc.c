@@ -31,10 +31,9 @@ enum { ER_R0, ER_R1, ER_R2, ER_R3, ER_R12, ER_LR, ER_XPSR, ER_SP, ER_IPSR, ER_CO
 
 static void read_entry_regs(machine *m, uint32_t v[ER_COUNT])
 {
-    static const int ids[ER_COUNT] = {UC_ARM_REG_R0,   UC_ARM_REG_R1,  UC_ARM_REG_R2,
-                                      UC_ARM_REG_R3,   UC_ARM_REG_R12, UC_ARM_REG_LR,
-                                      UC_ARM_REG_XPSR, UC_ARM_REG_SP,  UC_ARM_REG_IPSR,
-                                      UC_ARM_REG_CONTROL};
+    static const int ids[ER_COUNT] = {
+        UC_ARM_REG_R0, UC_ARM_REG_R1,   UC_ARM_REG_R2, UC_ARM_REG_R3,   UC_ARM_REG_R12,
+        UC_ARM_REG_LR, UC_ARM_REG_XPSR, UC_ARM_REG_SP, UC_ARM_REG_IPSR, UC_ARM_REG_CONTROL};
     void *ptrs[ER_COUNT];
     for (int i = 0; i < ER_COUNT; i++) {
         ptrs[i] = &v[i];

@@ -22,16 +22,16 @@ enum run_end {
 };
 
 typedef struct machine_options {
-    FILE *uart_out;       /* where UART0 output goes (stdout by default) */
-    bool echo_all_uarts;  /* also copy UART1/2 to uart_out, prefixed */
+    FILE *uart_out;      /* where UART0 output goes (stdout by default) */
+    bool echo_all_uarts; /* also copy UART1/2 to uart_out, prefixed */
 } machine_options;
 
 typedef struct fault_record {
     uint64_t cycle;
-    int exception;   /* EXC_* number actually taken (after escalation) */
-    int cause;       /* EXC_* number of the original fault */
-    uint32_t pc;     /* address of the faulting instruction */
-    uint32_t cfsr;   /* status bits this fault set */
+    int exception; /* EXC_* number actually taken (after escalation) */
+    int cause;     /* EXC_* number of the original fault */
+    uint32_t pc;   /* address of the faulting instruction */
+    uint32_t cfsr; /* status bits this fault set */
     uint32_t hfsr;
     uint32_t address; /* MMFAR/BFAR when valid */
     bool address_valid;
@@ -50,9 +50,9 @@ typedef struct machine_stats {
     uint64_t faults;
     uint64_t bus_errors; /* guest accesses to nothing or with a bad width */
     uint64_t blocks_decoded;
-    uint64_t protection_applies;  /* page permissions brought to a new context */
+    uint64_t protection_applies;    /* page permissions brought to a new context */
     uint64_t protection_recomputes; /* contexts recomputed after MPU writes */
-    uint64_t protect_calls;       /* uc_mem_protect calls they needed */
+    uint64_t protect_calls;         /* uc_mem_protect calls they needed */
     fault_record fault_log[MACHINE_MAX_FAULT_RECORDS];
     unsigned fault_log_len;
 } machine_stats;

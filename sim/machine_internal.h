@@ -18,14 +18,14 @@
 
 /* Why emulation stopped (bits). */
 enum {
-    STOP_DEADLINE = 1u << 0, /* next event or end of run */
-    STOP_EVAL = 1u << 1,     /* exception state changed: re-evaluate */
-    STOP_ERROR = 1u << 2,    /* simulator invariant broken: end the run */
-    STOP_MEMFAULT = 1u << 3, /* unmapped or protected access */
-    STOP_EXIT = 1u << 4,     /* firmware asked to end the run */
-    STOP_RESET = 1u << 5,    /* AIRCR.SYSRESETREQ */
-    STOP_SLEEP = 1u << 6,    /* WFE */
-    STOP_HANDLED = 1u << 7,  /* a hook already took the exception */
+    STOP_DEADLINE = 1u << 0,     /* next event or end of run */
+    STOP_EVAL = 1u << 1,         /* exception state changed: re-evaluate */
+    STOP_ERROR = 1u << 2,        /* simulator invariant broken: end the run */
+    STOP_MEMFAULT = 1u << 3,     /* unmapped or protected access */
+    STOP_EXIT = 1u << 4,         /* firmware asked to end the run */
+    STOP_RESET = 1u << 5,        /* AIRCR.SYSRESETREQ */
+    STOP_SLEEP = 1u << 6,        /* WFE */
+    STOP_HANDLED = 1u << 7,      /* a hook already took the exception */
     STOP_FETCH_DENIED = 1u << 8, /* a block starts where it may not execute */
 };
 
@@ -64,8 +64,8 @@ enum {
 #define SHCSR_MEMFAULTENA (1u << 16)
 #define SHCSR_BUSFAULTENA (1u << 17)
 #define SHCSR_USGFAULTENA (1u << 18)
-#define SCR_SLEEPONEXIT (1u << 1)
-#define DEMCR_TRCENA (1u << 24)
+#define SCR_SLEEPONEXIT   (1u << 1)
+#define DEMCR_TRCENA      (1u << 24)
 
 typedef struct scb_regs {
     uint32_t vtor;
@@ -81,8 +81,8 @@ typedef struct scb_regs {
 
 /* A synchronous fault found while emulating, raised by the run loop. */
 typedef struct pending_fault {
-    int exc;          /* EXC_MEMMANAGE / EXC_BUSFAULT / EXC_USAGEFAULT / EXC_HARDFAULT */
-    uint32_t cfsr;    /* status bits */
+    int exc;       /* EXC_MEMMANAGE / EXC_BUSFAULT / EXC_USAGEFAULT / EXC_HARDFAULT */
+    uint32_t cfsr; /* status bits */
     uint32_t hfsr;
     uint32_t address; /* BFAR / MMFAR */
     bool address_valid;
@@ -137,14 +137,14 @@ struct machine {
     int memfault_type;
     int memfault_index;
 
-    guard *guard;      /* page permissions for the MPU and the PPB */
+    guard *guard; /* page permissions for the MPU and the PPB */
     mpu *mpu;
-    bool guard_dirty;  /* the MPU was reprogrammed since the last apply */
+    bool guard_dirty; /* the MPU was reprogrammed since the last apply */
     /* Step-through of instructions on pages an MPU edge cuts. */
     uint32_t step_until; /* run next only up to this address (0: no step) */
     uint32_t step_lo;    /* bytes to open meanwhile (step_len 0: none) */
     uint32_t step_len;
-    bool stepping;       /* a step runs: one block, then stop */
+    bool stepping; /* a step runs: one block, then stop */
     unsigned step_blocks;
     uint32_t exec_page; /* a page known executable in the current context */
     bool exec_edges;    /* the context has pages an execute edge cuts */

@@ -118,8 +118,8 @@ static void print_cycles(FILE *out, const char *what, machine_cycles_summary c)
 /* Measured from outside the kernel: see sim/measure.h. */
 static void print_process_figures(FILE *out, const machine *m)
 {
-    static const char *const classes[8] = {"yield",  "subscribe", "command", "allow-rw",
-                                            "allow-ro", "memop",   "exit",    "allow-ur"};
+    static const char *const classes[8] = {"yield",    "subscribe", "command", "allow-rw",
+                                           "allow-ro", "memop",     "exit",    "allow-ur"};
     machine_cycles_summary sw = machine_switch_cycles(m);
     if (sw.count) {
         print_cycles(out, "switches:       process to process ", sw);
