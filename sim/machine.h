@@ -86,6 +86,27 @@ void machine_press_button(machine *m, unsigned index, bool pressed);
 int machine_schedule_uart_input(machine *m, int index, uint64_t cycle, const uint8_t *data,
                                 size_t len);
 int machine_schedule_button(machine *m, unsigned index, uint64_t cycle, bool pressed);
+
+/* A fault injected at a chosen cycle (fault_inject.c), and what it did. */
+typedef struct machine_injection {
+    uint64_t cycle; /* when it was applied */
+    char label[96]; /* the caller's words for it, for reports */
+    bool is_register;
+    uint32_t address; /* memory: the byte flipped */
+    unsigned reg;     /* register: 0..12 r0..r12, 13 sp, 14 lr, 15 pc */
+    unsigned bit;     /* in that byte (0..7) or register (0..31) */
+    uint32_t before, after;
+} machine_injection;
+/* Flip bit `bit` (0..31) of the little-endian word at `address`, i.e. bit
+ * bit%8 of the byte at address + bit/8, in RAM or flash.  Returns 0, or -1
+ * when out of memory or bit is out of range. */
+int machine_schedule_bitflip(machine *m, uint64_t cycle, uint32_t address, unsigned bit,
+                             const char *label);
+/* Flip bit `bit` of register `reg` (numbered as in machine_injection). */
+int machine_schedule_register_flip(machine *m, uint64_t cycle, unsigned reg, unsigned bit,
+                                   const char *label);
+/* The injections applied so far, in the order they were applied. */
+const machine_injection *machine_injections(const machine *m, size_t *n);
 uint32_t machine_leds(const machine *m);
 const char *machine_exception_name(int exc);
 

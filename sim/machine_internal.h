@@ -166,7 +166,10 @@ struct machine {
     dwt *dwt;
     fpgaio *fpgaio;
     struct timed_input *timed_inputs; /* timed_input.c */
-    machine_observer obs;             /* all NULL unless a front end watches */
+    struct fault_event *fault_events; /* fault_inject.c */
+    machine_injection *injected;      /* applied, in order */
+    size_t num_injected;
+    machine_observer obs; /* all NULL unless a front end watches */
 };
 
 /* Tell the observer (if any) what the exception engine and devices did. */
@@ -237,6 +240,8 @@ bool access_check_block_page(machine *m, const block_info *b);
 
 /* timed_input.c: inputs scheduled on the event queue; after evq_destroy */
 void timed_input_free_all(machine *m);
+/* fault_inject.c: faults scheduled on the event queue; after evq_destroy */
+void fault_inject_free_all(machine *m);
 
 /* scs.c: NVIC, SCB and debug registers at 0xE000E000 */
 device scs_device(machine *m);

@@ -258,6 +258,7 @@ void machine_destroy(machine *m)
     measure_free(&m->measure);
     evq_destroy(m->events);
     timed_input_free_all(m);
+    fault_inject_free_all(m);
     block_cache_destroy(m->blocks);
     for (int i = 0; i < MACHINE_UARTS; i++) {
         free(m->uart_log[i].data);

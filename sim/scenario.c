@@ -87,9 +87,8 @@ void scn_string_list_free(string_list *l)
     free(l->v);
 }
 
-/* A string member; required ones must be there. */
-static int get_string(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key,
-                      bool required, const char **out)
+int scn_get_string(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key, bool required,
+                   const char **out)
 {
     char path[256];
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -130,7 +129,7 @@ static int get_path(scn_ctx *c, const cJSON *obj, const char *prefix, const char
 {
     const char *raw;
     char path[256];
-    if (get_string(c, obj, prefix, key, true, &raw) != 0) {
+    if (scn_get_string(c, obj, prefix, key, true, &raw) != 0) {
         return -1;
     }
     *out = resolve(c->file, build_dir, raw);
@@ -141,12 +140,12 @@ static int get_path(scn_ctx *c, const cJSON *obj, const char *prefix, const char
     return 0;
 }
 
-static int get_duration(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key,
-                        duration *out)
+int scn_get_duration(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key,
+                     duration *out)
 {
     const char *text;
     char path[256];
-    if (get_string(c, obj, prefix, key, true, &text) != 0) {
+    if (scn_get_string(c, obj, prefix, key, true, &text) != 0) {
         return -1;
     }
     scn_path(path, sizeof(path), prefix, key, -1);
@@ -190,7 +189,7 @@ static int parse_app(scn_ctx *c, const cJSON *it, const char *path, const char *
         return scn_fail(c, path, false, "expected {\"image\": NAME} or {\"path\": FILE.tbf}");
     }
     if (scn_check_keys(c, it, path, keys) != 0 ||
-        get_string(c, it, path, "image", false, &image) != 0) {
+        scn_get_string(c, it, path, "image", false, &image) != 0) {
         return -1;
     }
     if ((image != NULL) == (cJSON_GetObjectItemCaseSensitive(it, "path") != NULL)) {
@@ -278,7 +277,8 @@ static int parse_input(scn_ctx *c, const cJSON *it, const char *path, scenario_i
         return scn_fail(c, path, false,
                         "expected an object with \"at\" and \"uart\" or \"button\"");
     }
-    if (scn_check_keys(c, it, path, keys) != 0 || get_duration(c, it, path, "at", &in->at) != 0) {
+    if (scn_check_keys(c, it, path, keys) != 0 ||
+        scn_get_duration(c, it, path, "at", &in->at) != 0) {
         return -1;
     }
     bool uart = cJSON_GetObjectItemCaseSensitive(it, "uart") != NULL;
@@ -325,9 +325,9 @@ static int parse_header(scn_ctx *c, const cJSON *root, scenario *s)
     if (!cJSON_IsNumber(version) || version->valuedouble != SCENARIO_VERSION) {
         return scn_fail(c, "bulwark_scenario", false, "expected version %d", SCENARIO_VERSION);
     }
-    if (get_string(c, root, "", "name", true, &name) != 0 ||
-        get_string(c, root, "", "description", false, &description) != 0 ||
-        get_string(c, root, "", "board", true, &board) != 0) {
+    if (scn_get_string(c, root, "", "name", true, &name) != 0 ||
+        scn_get_string(c, root, "", "description", false, &description) != 0 ||
+        scn_get_string(c, root, "", "board", true, &board) != 0) {
         return -1;
     }
     if (seed != NULL &&
@@ -366,15 +366,17 @@ static int parse_machine(scn_ctx *c, const cJSON *root, const char *build_dir, s
 static int parse_root(scn_ctx *c, const cJSON *root, const char *build_dir, scenario *s)
 {
     static const char *const keys[] = {
-        "bulwark_scenario", "name", "description", "board", "clock",  "flash_size", "ram_size",
-        "kernel",           "apps", "duration",    "seed",  "inputs", "expect",     NULL};
+        "bulwark_scenario", "name",   "description", "board",    "clock", "flash_size",
+        "ram_size",         "kernel", "apps",        "duration", "seed",  "inputs",
+        "faults",           "expect", NULL};
     const cJSON *expect = cJSON_GetObjectItemCaseSensitive(root, "expect");
     if (!cJSON_IsObject(root)) {
         return scn_fail(c, "", false, "expected a JSON object");
     }
     if (scn_check_keys(c, root, "", keys) != 0 || parse_header(c, root, s) != 0 ||
         parse_machine(c, root, build_dir, s) != 0 || parse_apps(c, root, build_dir, s) != 0 ||
-        get_duration(c, root, "", "duration", &s->duration) != 0 || parse_inputs(c, root, s) != 0) {
+        scn_get_duration(c, root, "", "duration", &s->duration) != 0 ||
+        parse_inputs(c, root, s) != 0 || scn_parse_faults(c, root, s) != 0) {
         return -1;
     }
     return expect ? scn_parse_expect(c, expect, s, &s->expect) : 0;
@@ -439,6 +441,7 @@ void scenario_free(scenario *s)
         free(s->inputs[i].text);
     }
     scn_expect_free(&s->expect);
+    scn_faults_free(s);
     free(s->apps);
     free(s->inputs);
     free(s->file);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "duration.h"
 #include "machine.h"
@@ -30,6 +31,26 @@ typedef struct scenario_input {
     bool pressed;
 } scenario_input;
 
+enum scenario_fault_kind { SCN_FAULT_BITFLIP, SCN_FAULT_REGISTER };
+
+typedef struct scenario_fault {
+    duration at;
+    enum scenario_fault_kind kind;
+    uint32_t address; /* bitflip: given, or the symbol's once resolved */
+    char *symbol;     /* bitflip by kernel ELF symbol, or NULL */
+    char *where;      /* "FILE:LINE:COL: faults[i].bitflip.symbol", for errors
+                       * found when the kernel ELF is loaded */
+    unsigned reg;     /* register: 0..12 r0..r12, 13 sp, 14 lr, 15 pc */
+    unsigned bit;
+} scenario_fault;
+
+/* "process_state" / "restarts": one per named app. */
+typedef struct scenario_proc_expect {
+    char *name;
+    char *state; /* process_state: running, faulted, stopped, terminated, exited */
+    long restarts;
+} scenario_proc_expect;
+
 typedef struct string_list {
     char **v;
     size_t n;
@@ -47,6 +68,10 @@ typedef struct scenario_expect {
     string_list no_faults_outside;
     bool has_kernel_alive;
     bool kernel_alive;
+    scenario_proc_expect *states;
+    size_t num_states;
+    scenario_proc_expect *restarts;
+    size_t num_restarts;
 } scenario_expect;
 
 typedef struct scenario {
@@ -63,6 +88,8 @@ typedef struct scenario {
     int64_t seed;
     scenario_input *inputs;
     size_t num_inputs;
+    scenario_fault *faults;
+    size_t num_faults;
     scenario_expect expect;
 } scenario;
 
@@ -73,5 +100,15 @@ int scenario_load(const char *path, const char *build_dir, scenario *out, char *
 void scenario_free(scenario *s);
 /* "time_limit", "firmware_exit", ...: the names scenario files use. */
 const char *scenario_end_key(enum run_end end);
+/* scenario_faults.c: look symbols up in the kernel ELF and check every
+ * target lies in the board's RAM or flash; err starts FILE:LINE:COL. */
+int scenario_resolve_faults(scenario *s, const board *b, const elf_image *img, char *err,
+                            size_t errlen);
+/* Put the faults on the machine's event queue; -1 when out of memory. */
+int scenario_schedule_faults(machine *m, const scenario *s, uint64_t hz);
+/* One "injected: ..." line per fault applied so far. */
+void scenario_print_injected(FILE *out, const machine *m);
+/* "r0".."r12", "sp", "lr", "pc" for register numbers 0..15. */
+const char *scenario_register_name(unsigned reg);
 
 #endif

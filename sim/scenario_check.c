@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "scenario_procs.h"
 
 typedef struct check_ctx {
     const scenario *s;
@@ -131,11 +132,32 @@ static void check_kernel_alive(check_ctx *c)
                       : "no panic, no lockup");
 }
 
+/* Process state and restart count, as the kernel's own lines tell them. */
+static void check_procs(check_ctx *c)
+{
+    const scenario_expect *e = &c->s->expect;
+    scenario_proc_state st;
+    for (size_t i = 0; i < e->num_states; i++) {
+        scenario_verdict *v = verdict(c, "process_state", e->states[i].name);
+        scenario_proc_tally(c->uart, e->states[i].name, &st);
+        v->passed = strcmp(st.state, e->states[i].state) == 0;
+        snprintf(v->reason, sizeof(v->reason), "%s (expected %s)", st.state, e->states[i].state);
+    }
+    for (size_t i = 0; i < e->num_restarts; i++) {
+        scenario_verdict *v = verdict(c, "restarts", e->restarts[i].name);
+        scenario_proc_tally(c->uart, e->restarts[i].name, &st);
+        v->passed = st.restarts == e->restarts[i].restarts;
+        snprintf(v->reason, sizeof(v->reason), "%ld restarts (expected %ld)", st.restarts,
+                 e->restarts[i].restarts);
+    }
+}
+
 size_t scenario_check(const scenario *s, const machine *m, const run_result *r,
                       const app_placement *placed, scenario_verdict **out)
 {
     const scenario_expect *e = &s->expect;
-    size_t len, max = e->uart_contains.n + e->uart_not_contains.n + e->num_regex + 3;
+    size_t len, max = e->uart_contains.n + e->uart_not_contains.n + e->num_regex + 3 +
+                      e->num_states + e->num_restarts;
     const uint8_t *bytes = machine_uart_log(m, 0, &len);
     check_ctx c = {.s = s, .m = m, .r = r, .placed = placed};
     c.v = calloc(max, sizeof(*c.v));
@@ -148,6 +170,7 @@ size_t scenario_check(const scenario *s, const machine *m, const run_result *r,
     check_exit(&c);
     check_faults(&c);
     check_kernel_alive(&c);
+    check_procs(&c);
     free(c.uart);
     *out = c.v;
     return c.n;

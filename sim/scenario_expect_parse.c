@@ -86,13 +86,9 @@ static int parse_kernel_alive(scn_ctx *c, const cJSON *obj, scenario_expect *e)
 
 int scn_parse_expect(scn_ctx *c, const cJSON *obj, const scenario *s, scenario_expect *e)
 {
-    static const char *const keys[] = {"uart_contains",
-                                       "uart_not_contains",
-                                       "uart_matches",
-                                       "exit",
-                                       "no_faults_outside",
-                                       "kernel_alive",
-                                       NULL};
+    static const char *const keys[] = {"uart_contains", "uart_not_contains", "uart_matches",
+                                       "exit",          "no_faults_outside", "kernel_alive",
+                                       "process_state", "restarts",          NULL};
     if (!cJSON_IsObject(obj)) {
         return scn_fail(c, "expect", false, "expected an object");
     }
@@ -102,7 +98,8 @@ int scn_parse_expect(scn_ctx *c, const cJSON *obj, const scenario *s, scenario_e
         scn_string_list(c, obj, "expect", "uart_matches", &e->uart_matches) != 0 ||
         compile_regexes(c, e) != 0 || parse_exit(c, obj, e) != 0 ||
         scn_string_list(c, obj, "expect", "no_faults_outside", &e->no_faults_outside) != 0 ||
-        check_app_names(c, s, &e->no_faults_outside) != 0 || parse_kernel_alive(c, obj, e) != 0) {
+        check_app_names(c, s, &e->no_faults_outside) != 0 || parse_kernel_alive(c, obj, e) != 0 ||
+        scn_parse_proc_expects(c, obj, s, e) != 0) {
         return -1;
     }
     e->has_no_faults_outside = cJSON_GetObjectItemCaseSensitive(obj, "no_faults_outside") != NULL;
@@ -119,4 +116,5 @@ void scn_expect_free(scenario_expect *e)
     scn_string_list_free(&e->uart_not_contains);
     scn_string_list_free(&e->uart_matches);
     scn_string_list_free(&e->no_faults_outside);
+    scn_proc_expects_free(e);
 }

@@ -28,5 +28,19 @@ void scn_string_list_free(string_list *l);
 
 int scn_parse_expect(scn_ctx *c, const cJSON *obj, const scenario *s, scenario_expect *out);
 void scn_expect_free(scenario_expect *e);
+/* scenario_fault_parse.c: the "faults" list */
+int scn_parse_faults(scn_ctx *c, const cJSON *root, scenario *s);
+void scn_faults_free(scenario *s);
+/* scenario_procs.c: "process_state" and "restarts" */
+int scn_parse_proc_expects(scn_ctx *c, const cJSON *obj, const scenario *s, scenario_expect *e);
+void scn_proc_expects_free(scenario_expect *e);
+/* The app name at path must be one of the scenario's apps. */
+int scn_check_app_name(scn_ctx *c, const scenario *s, const char *name, const char *path,
+                       bool at_key);
+/* A string member; required ones must be there. */
+int scn_get_string(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key, bool required,
+                   const char **out);
+int scn_get_duration(scn_ctx *c, const cJSON *obj, const char *prefix, const char *key,
+                     duration *out);
 
 #endif

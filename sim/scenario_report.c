@@ -59,6 +59,30 @@ static cJSON *faults_json(const scenario *s, const machine_stats *st, const app_
     return a;
 }
 
+/* Faults the scenario injected, in the order they were applied. */
+static cJSON *injected_json(const machine *m)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t n;
+    const machine_injection *inj = machine_injections(m, &n);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "what", inj[i].label);
+        cJSON_AddNumberToObject(o, "cycle", (double)inj[i].cycle);
+        cJSON_AddStringToObject(o, "kind", inj[i].is_register ? "register" : "bitflip");
+        if (inj[i].is_register) {
+            cJSON_AddStringToObject(o, "register", scenario_register_name(inj[i].reg));
+        } else {
+            cJSON_AddNumberToObject(o, "address", inj[i].address);
+        }
+        cJSON_AddNumberToObject(o, "bit", inj[i].bit);
+        cJSON_AddNumberToObject(o, "before", inj[i].before);
+        cJSON_AddNumberToObject(o, "after", inj[i].after);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 static cJSON *syscalls_json(const machine *m)
 {
     static const char *const classes[8] = {"yield",    "subscribe", "command", "allow_rw",
@@ -126,6 +150,7 @@ int scenario_write_report(const char *path, const scenario *s, const machine *m,
     cJSON_AddNumberToObject(o, "seed", (double)s->seed);
     add_run(o, m, r);
     cJSON_AddItemToObject(o, "faults", faults_json(s, machine_get_stats(m), placed));
+    cJSON_AddItemToObject(o, "injected", injected_json(m));
     cJSON_AddItemToObject(o, "switch_cycles", cycles_json(machine_switch_cycles(m)));
     cJSON_AddItemToObject(o, "syscall_cycles", syscalls_json(m));
     cJSON_AddBoolToObject(o, "passed", all_passed(v, n));

@@ -83,7 +83,7 @@ static int parse_args(int argc, char **argv, scenario_args *a)
 }
 
 /* Everything that can be wrong with the input is found before the run. */
-static int prepare(const scenario *s, board *b, elf_image *img, app_placement *placed)
+static int prepare(scenario *s, board *b, elf_image *img, app_placement *placed)
 {
     char err[512];
     const char *paths[APP_PLACEMENT_MAX];
@@ -98,6 +98,11 @@ static int prepare(const scenario *s, board *b, elf_image *img, app_placement *p
     }
     if (app_images_place(img, b, paths, s->num_apps, placed, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
+        elf_image_free(img);
+        return EXIT_BAD_INPUT;
+    }
+    if (scenario_resolve_faults(s, b, img, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bulwark: %s\n", err); /* err starts FILE:LINE:COL */
         elf_image_free(img);
         return EXIT_BAD_INPUT;
     }
@@ -169,7 +174,8 @@ static machine *start_machine(const scenario *s, const board *b, const elf_image
     run_outputs_attach(outs, m);
     machine_reset(m);
     machine_set_apps(m, placed->start, placed->size, placed->count);
-    if (schedule_inputs(m, s, b->clock_hz) != 0) {
+    if (schedule_inputs(m, s, b->clock_hz) != 0 ||
+        scenario_schedule_faults(m, s, b->clock_hz) != 0) {
         machine_destroy(m);
         *status = EXIT_INTERNAL;
         return NULL;
@@ -186,6 +192,7 @@ static int run_and_judge(const scenario_args *a, const scenario *s, machine *m,
     fflush(stdout);
     if (!a->quiet) {
         report_summary(stderr, m, &r, host);
+        scenario_print_injected(stderr, m);
     }
     return r.end == END_INTERNAL_ERROR ? EXIT_INTERNAL : judge(a, s, m, &r, placed);
 }

@@ -6,7 +6,15 @@ import sys
 bulwark, bad_dir, build_dir = sys.argv[1:4]
 CASES = [("syntax.json", "4:11", "JSON syntax error"),
          ("unknown_key.json", "5:3", "kernal: unknown key"),
-         ("bad_duration.json", "6:15", "duration: expected a duration")]
+         ("bad_duration.json", "6:15", "duration: expected a duration"),
+         ("fault_unknown_key.json", "9:32", "faults[0].bitflip.adress: unknown key"),
+         ("fault_bad_register.json", "9:32", "faults[0].register: expected a register name"),
+         ("fault_bit_range.json", "9:64", "faults[0].bitflip.bit: expected a bit number 0..31"),
+         ("fault_unknown_symbol.json", "10:42",
+          'faults[1].bitflip.symbol: no symbol "no_such_symbol" in the kernel ELF'),
+         ("expect_bad_state.json", "9:32", "expect.process_state.crash: expected one of"),
+         ("expect_restarts_unknown_app.json", "10:18",
+          "expect.restarts.crsh: expected the name of one of the scenario's apps")]
 failed = 0
 for name, pos, text in CASES:
     path = f"{bad_dir}/{name}"
