@@ -394,7 +394,14 @@ static char *read_file(const char *path, char *err, size_t errlen)
     do {
         if (len + 4096 + 1 > cap) {
             cap = (cap + 4096) * 2;
-            text = realloc(text, cap);
+            char *grown = realloc(text, cap);
+            if (grown == NULL) {
+                free(text);
+                fclose(f);
+                snprintf(err, errlen, "%s: out of memory reading the file", path);
+                return NULL;
+            }
+            text = grown;
         }
         n = fread(text + len, 1, cap - len - 1, f);
         len += n;
