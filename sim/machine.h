@@ -123,6 +123,11 @@ machine_cycles_summary machine_switch_cycles(const machine *m);
 /* SVC of class `cls` -> kernel -> the same process again. */
 machine_cycles_summary machine_syscall_cycles(const machine *m, int cls);
 const elf_image *machine_image(const machine *m);
+/* Guest RAM or flash, as the CPU sees it (sim/machine_memory.c); 0, or -1
+ * when [addr, addr+len) is not all inside one of the board's memories.
+ * Writing drops translated code of the pages written, so it runs as written. */
+int machine_read_memory(machine *m, uint32_t addr, void *buf, size_t len);
+int machine_write_memory(machine *m, uint32_t addr, const void *buf, size_t len);
 
 /* What a front end may watch as it happens (the trace and waveform
  * writers).  Callbacks may be NULL; they run inside the run loop and must
