@@ -21,7 +21,8 @@ typedef struct block_info {
     uint32_t cond_target; /* taken target of a final conditional branch */
     uint8_t *code;        /* a copy of the bytes, kept for blocks in writable memory */
     insn_info *insns;
-    uint32_t *prefix; /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
+    uint32_t *prefix;     /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
+    uint32_t checked_gen; /* may run in protection context generation (0: none) */
 } block_info;
 
 typedef struct block_cache block_cache;

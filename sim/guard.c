@@ -4,10 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard_unicorn.h"
+
 #define GUARD_MAX_AREAS 64
 /* Computed contexts kept, keyed by MPU configuration: a kernel switching
  * among a few processes finds each one's permissions already worked out. */
 #define GUARD_SLOTS 16
+/* Up to this many pages losing rights are flushed from the TLB one by one
+ * (a step through an edge page closes one); beyond, the whole TLB is. */
+#define GUARD_FLUSH_PAGES 8
 
 typedef struct guard_area {
     uint32_t base;
@@ -33,7 +38,13 @@ struct guard {
     guard_area areas[GUARD_MAX_AREAS];
     unsigned num_areas;
     uint32_t num_pages;
-    uint8_t *cur; /* per page: what Unicorn has now */
+    uint8_t *cur;    /* per page: what Unicorn has now */
+    uint8_t *starts; /* per page: a Unicorn memory region begins here */
+    void *cpu;       /* Unicorn's CPU, once a map rebuild has shown it */
+    bool flush_due;  /* rights were taken away since the TLB was flushed */
+    /* The first pages that lost rights: a few are flushed one by one. */
+    uint32_t reduced[GUARD_FLUSH_PAGES];
+    unsigned num_reduced;
     guard_slot slots[GUARD_SLOTS];
     guard_slot *active;
     uint64_t clock;
@@ -60,14 +71,18 @@ void guard_destroy(guard *g)
         free(g->slots[i].edges);
     }
     free(g->cur);
+    free(g->starts);
     free(g);
 }
 
 static void grow_pages(guard *g, uint32_t extra, uint8_t cap)
 {
     g->cur = realloc(g->cur, g->num_pages + extra);
-    assert(g->cur != NULL);
+    g->starts = realloc(g->starts, g->num_pages + extra);
+    assert(g->cur != NULL && g->starts != NULL);
     memset(g->cur + g->num_pages, cap, extra); /* as mapped */
+    memset(g->starts + g->num_pages, 0, extra);
+    g->starts[g->num_pages] = 1; /* each area is one mapping */
     for (unsigned i = 0; i < GUARD_SLOTS; i++) {
         free(g->slots[i].want);
         free(g->slots[i].edges);
@@ -192,9 +207,35 @@ static guard_slot *find_slot(guard *g, int ctx, const mpu_config *cfg)
     return victim;
 }
 
+/* Unicorn splits its regions at the ends of every protected run, and never
+ * merges them again: `starts` follows where they begin.  A run that would
+ * split a region (unmap, map and copy through the memory map) is not made
+ * inside a batch: the map must be current for that. */
 static unsigned protect_run(guard *g, uint32_t addr, uint32_t first, uint32_t count, uint8_t p)
 {
-    uc_mem_protect(g->uc, addr, (size_t)count * GUARD_PAGE, p);
+    uint32_t end = first + count;
+    bool whole = g->starts[first] && (end == g->num_pages || g->starts[end]);
+    bool batched = guard_unicorn_batch_open();
+    for (uint32_t k = first; k < end; k++) {
+        if ((g->cur[k] & ~p) != 0) { /* a right taken away */
+            if (g->num_reduced < GUARD_FLUSH_PAGES) {
+                g->reduced[g->num_reduced] = addr + (k - first) * GUARD_PAGE;
+            }
+            g->num_reduced++;
+            g->flush_due = true;
+        }
+    }
+    if (!whole && batched) {
+        guard_unicorn_batch_end();
+    }
+    guard_unicorn_protect(g->uc, addr, (size_t)count * GUARD_PAGE, p, &g->cpu);
+    if (!whole && batched) {
+        guard_unicorn_batch_begin();
+    }
+    g->starts[first] = 1;
+    if (end < g->num_pages) {
+        g->starts[end] = 1;
+    }
     memset(&g->cur[first], p, count);
     return 1;
 }
@@ -223,6 +264,20 @@ static unsigned sync_area(guard *g, const guard_area *a, const uint8_t *target, 
     return calls;
 }
 
+/* Rights taken away must not live on in TLB entries made before. */
+static void finish_changes(guard *g)
+{
+    if (g->flush_due && g->cpu != NULL && g->num_reduced > GUARD_FLUSH_PAGES) {
+        guard_unicorn_flush_tlb(g->cpu);
+    } else if (g->flush_due && g->cpu != NULL) {
+        for (unsigned i = 0; i < g->num_reduced; i++) {
+            guard_unicorn_flush_tlb_page(g->cpu, g->reduced[i]);
+        }
+    }
+    g->flush_due = false;
+    g->num_reduced = 0;
+}
+
 unsigned guard_apply(guard *g, int ctx)
 {
     mpu_config cfg;
@@ -230,10 +285,13 @@ unsigned guard_apply(guard *g, int ctx)
     guard_slot *s = find_slot(g, ctx, &cfg);
     s->last_use = ++g->clock;
     unsigned calls = 0;
+    guard_unicorn_batch_begin();
     for (unsigned i = 0; i < g->num_areas; i++) {
         const guard_area *a = &g->areas[i];
         calls += sync_area(g, a, s->want + a->first, 0, a->pages);
     }
+    guard_unicorn_batch_end();
+    finish_changes(g);
     g->active = s;
     g->stats.applies++;
     g->stats.protect_calls += calls;
@@ -293,6 +351,7 @@ void guard_reclose(guard *g)
             g->stats.protect_calls += sync_area(g, a, g->active->want + a->first, i, i + 1);
         }
     }
+    finish_changes(g);
     g->open_lo = g->open_hi = 0;
 }
 

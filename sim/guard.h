@@ -7,7 +7,10 @@
  * applying or not), cached until the MPU is reprogrammed, and applied as
  * differences against what Unicorn currently has.  Changing read or execute
  * permission is cheap in Unicorn 2.0.1; changing write permission rebuilds
- * its memory map (microseconds), so runs of pages are changed together. */
+ * its memory map (about 10 us), so runs of pages are changed together, and
+ * once the guard knows Unicorn's CPU it changes permissions without any
+ * rebuild, flushing the TLB itself when rights are taken away
+ * (guard_unicorn.h). */
 #ifndef BULWARK_GUARD_H
 #define BULWARK_GUARD_H
 

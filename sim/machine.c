@@ -115,6 +115,9 @@ static block_info *checked_block(machine *m, uint32_t addr, uint32_t size)
     if (b == NULL || (b->code != NULL && !block_cache_current(b, m->uc))) {
         b = block_cache_add(m->blocks, m->uc, addr, size, in_writable_memory(m, addr));
     }
+    if (b->checked_gen == m->protection_gen) {
+        return b; /* checked already, and neither context nor MPU changed since */
+    }
     uint32_t page = addr & ~(GUARD_PAGE - 1u);
     bool known = page == m->exec_page && ((addr + size - 1u) & ~(GUARD_PAGE - 1u)) == page;
     if (!known && !access_check_block_page(m, b)) {
@@ -122,6 +125,9 @@ static block_info *checked_block(machine *m, uint32_t addr, uint32_t size)
     }
     if (m->exec_edges && !access_check_block_fetch(m, b)) {
         return NULL;
+    }
+    if (!m->stepping) { /* a step does not check execute edges */
+        b->checked_gen = m->protection_gen;
     }
     return b;
 }
@@ -286,6 +292,7 @@ void machine_update_protection(machine *m)
     }
     guard_apply(m->guard, ctx);
     m->exec_page = 1u; /* no page is known executable in the new context */
+    m->protection_gen = m->protection_gen + 1u ? m->protection_gen + 1u : 1u;
     m->exec_edges = guard_has_exec_edges(m->guard);
 }
 
@@ -321,4 +328,9 @@ vclock machine_vclock(machine *m)
 {
     vclock c = {.now = clock_now, .ctx = m, .events = m->events, .hz = m->board.clock_hz};
     return c;
+}
+
+const struct measure *machine_measure(const machine *m)
+{
+    return &m->measure;
 }
