@@ -71,6 +71,32 @@ static bool flash_taken(uaddr img, uint32_t size)
     return false;
 }
 
+/* When process RAM is full, a terminated process's block of exactly the
+ * size needed may take the new process (live update: terminate an app, then
+ * load its replacement).  Only the same block: the new control block then
+ * lies where the old one did, so the scheduler's note of the process that
+ * ran last can never point into memory a process owns. */
+static struct proc *terminated_with_block(unsigned log2)
+{
+    for (unsigned slot = 0; slot < PROC_MAX; slot++) {
+        struct proc *p = proc_slot(slot);
+        if (p != NULL && p->state == PS_TERMINATED && p->block_log2 == log2) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The terminated process gives up its slot and block for good. */
+static void forget(struct proc *old, uaddr img, const char *name)
+{
+    unsigned len;
+    const char *old_name = proc_name(old, &len);
+    klog("image %u at 0x%08x (%s): takes the RAM block of terminated %.*s", scan_index, img, name,
+         (int)len, old_name);
+    proc_table[old->slot] = NULL;
+}
+
 static bool load_one(uaddr img, const tbf_info *info, const char *name)
 {
     if (flash_taken(img, info->total_size)) {
@@ -79,6 +105,8 @@ static bool load_one(uaddr img, const tbf_info *info, const char *name)
     }
     unsigned log2 = proc_block_log2_for(info->min_ram);
     uaddr block = log2 != 0 ? loader_find_block(log2) : 0;
+    struct proc *old = block == 0 && log2 != 0 ? terminated_with_block(log2) : NULL;
+    block = old != NULL ? proc_block(old) : block;
     if (block == 0) {
         klog("image %u at 0x%08x (%s): skipped: RAM request of %u bytes does not fit", scan_index,
              img, name, info->min_ram);
@@ -97,6 +125,9 @@ static bool load_one(uaddr img, const tbf_info *info, const char *name)
     if (info->binary_start > UINT16_MAX) {
         skip(img, name, "the binary starts more than 64 KiB into the image");
         return false;
+    }
+    if (old != NULL) {
+        forget(old, img, name);
     }
     struct proc *p = proc_create(img, info, block, log2);
     if (p == NULL) {

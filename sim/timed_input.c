@@ -6,7 +6,7 @@
 
 #include "machine_internal.h"
 
-enum { TIMED_UART, TIMED_BUTTON };
+enum { TIMED_UART, TIMED_BUTTON, TIMED_GPIO };
 
 struct timed_input {
     struct event ev;
@@ -14,7 +14,8 @@ struct timed_input {
     struct timed_input *next; /* the machine's list, freed with it */
     int kind;
     int index;
-    bool pressed;
+    unsigned pin; /* GPIO */
+    bool pressed; /* button pressed, or GPIO level high */
     size_t len;
     uint8_t data[]; /* UART bytes */
 };
@@ -25,6 +26,8 @@ static void timed_input_fire(void *ctx, uint64_t when)
     (void)when;
     if (t->kind == TIMED_UART) {
         machine_uart_input(t->m, t->index, t->data, t->len);
+    } else if (t->kind == TIMED_GPIO) {
+        machine_set_gpio(t->m, (unsigned)t->index, t->pin, t->pressed);
     } else {
         machine_press_button(t->m, (unsigned)t->index, t->pressed);
     }
@@ -67,6 +70,19 @@ int machine_schedule_button(machine *m, unsigned index, uint64_t cycle, bool pre
     t->kind = TIMED_BUTTON;
     t->index = (int)index;
     t->pressed = pressed;
+    return 0;
+}
+
+int machine_schedule_gpio(machine *m, unsigned port, unsigned pin, uint64_t cycle, bool level)
+{
+    struct timed_input *t = timed_input_add(m, 0, cycle);
+    if (t == NULL) {
+        return -1;
+    }
+    t->kind = TIMED_GPIO;
+    t->index = (int)port;
+    t->pin = pin;
+    t->pressed = level;
     return 0;
 }
 

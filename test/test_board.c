@@ -72,7 +72,7 @@ START_TEST(sim64_has_the_mps2_map)
     ck_assert_uint_eq(ram->base, 0x20000000);
     ck_assert_uint_eq(ram->size, 64 * 1024);
     ck_assert(ram->writable && ram->executable);
-    ck_assert_uint_eq(b.num_devices, 9);
+    ck_assert_uint_eq(b.num_devices, 11);
     static const struct {
         const char *name;
         uint32_t base;
@@ -82,7 +82,8 @@ START_TEST(sim64_has_the_mps2_map)
         {"dualtimer", 0x40002000, 10, -1}, {"uart0", 0x40004000, 0, 1},
         {"uart1", 0x40005000, 2, 3},       {"uart2", 0x40006000, 4, 5},
         {"fpgaio", 0x40028000, -1, -1},    {"simctrl", 0x4002E000, -1, -1},
-        {"flashctl", 0x4002D000, -1, -1},
+        {"flashctl", 0x4002D000, -1, -1},  {"gpio0", 0x40010000, 6, 16},
+        {"gpio1", 0x40011000, 7, -1},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const board_device *d = board_find_device(&b, want[i].name);
