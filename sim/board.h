@@ -41,6 +41,9 @@ typedef struct board {
     unsigned num_memory;
     board_device devices[BOARD_MAX_DEVICES];
     unsigned num_devices;
+    /* "power": supply current awake and asleep, and the supply voltage, for
+     * the run's energy estimate (defaults in sim/boards/README.md) */
+    double active_ma, sleep_ma, volts;
 } board;
 
 /* Parse a board file.  On failure returns -1 and writes a message naming

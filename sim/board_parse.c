@@ -30,6 +30,9 @@ static const device_type device_types[] = {
     {"cmsdk-apb-dualtimer", 0x1000, 1, {"irq"}, false},
     {"cmsdk-apb-uart", 0x1000, 2, {"rx", "tx"}, false},
     {"mps2-fpgaio", 0x1000, 0, {NULL}, true},
+    /* CMSDK AHB GPIO: COMBINT only, or also GPIOINT[n] on lines pin0 + n */
+    {"cmsdk-ahb-gpio", 0x1000, 1, {"irq"}, false},
+    {"cmsdk-ahb-gpio-pin-irqs", 0x1000, 2, {"combined", "pin0"}, false},
     {"bulwark-simctrl", 0x1000, 0, {NULL}, false},
     {"bulwark-flashctl", 0x1000, 0, {NULL}, false},
 };
@@ -517,16 +520,41 @@ static int parse_scalars(const pctx *c, const cJSON *root, board *b)
     return 0;
 }
 
+/* "power": {"active_ma", "sleep_ma", "volts"}, each optional. */
+static int parse_power(const pctx *c, const cJSON *root, board *b)
+{
+    static const char *const keys[] = {"active_ma", "sleep_ma", "volts", NULL};
+    double *dst[] = {&b->active_ma, &b->sleep_ma, &b->volts};
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "power");
+    b->active_ma = 6.0, b->sleep_ma = 0.01, b->volts = 3.0;
+    if (p == NULL) {
+        return 0;
+    }
+    if (!cJSON_IsObject(p) || check_keys(c, p, "power", keys)) {
+        return cJSON_IsObject(p) ? -1 : fail(c, "power", "expected an object");
+    }
+    for (int i = 0; keys[i] != NULL; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, keys[i]);
+        char kp[PATH_MAX_LEN];
+        join(kp, "power", keys[i]);
+        if (v != NULL && (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 1e6))) {
+            return fail(c, kp, "expected a number >= 0");
+        }
+        *dst[i] = v != NULL ? v->valuedouble : *dst[i];
+    }
+    return 0;
+}
+
 static int parse_root(const pctx *c, const cJSON *root, board *b)
 {
     static const char *const keys[] = {
         "name",   "description", "clock", "systick_ref_clock", "nvic_irqs", "nvic_priority_bits",
-        "memory", "devices",     NULL};
+        "memory", "devices",     "power", NULL};
     const cJSON *v;
     if (!cJSON_IsObject(root)) {
         return fail(c, NULL, "expected a JSON object at the top level");
     }
-    if (check_keys(c, root, "", keys) || parse_scalars(c, root, b)) {
+    if (check_keys(c, root, "", keys) || parse_scalars(c, root, b) || parse_power(c, root, b)) {
         return -1;
     }
     if (!(v = require(c, root, "", "memory")) ||

@@ -2,7 +2,12 @@
 
 #include <string.h>
 
+#include "kernel_info.h"
+#include "measure.h"
 #include "nvic.h"
+
+const char *const report_class_keys[REPORT_CLASSES] = {
+    "yield", "subscribe", "command", "allow_rw", "allow_ro", "memop", "exit", "allow_ur"};
 
 static const struct {
     uint32_t bit;
@@ -115,6 +120,124 @@ static void print_cycles(FILE *out, const char *what, machine_cycles_summary c)
             (unsigned long long)c.count, c.min, c.median, c.p99, c.max);
 }
 
+static void copy_table_entry(proc_figures *f, const kinfo_proc *k)
+{
+    f->in_table = true;
+    snprintf(f->name, sizeof(f->name), "%s", k->name);
+    f->state = k->state;
+    f->restarts = k->restarts;
+    f->heap_bytes = k->brk > k->heap_start ? k->brk - k->heap_start : 0;
+    f->grant_bytes = k->kernel_lo > k->grant_lo ? k->kernel_lo - k->grant_lo : 0;
+    f->ram_bytes = k->block_end - k->block;
+    f->ram_start = k->block;
+    f->stack_known = f->sp_seen && k->stack_top > k->block;
+    if (f->stack_known) {
+        f->stack_size = k->stack_top - k->block;
+        f->stack_bytes = k->stack_top > f->lowest_sp ? k->stack_top - f->lowest_sp : 0;
+    }
+}
+
+static void measured_figures(const measure *ms, const machine *m, unsigned i, proc_figures *f)
+{
+    const measure_proc *p = &ms->procs[i];
+    const machine_stats *s = machine_get_stats(m);
+    memset(f, 0, sizeof(*f));
+    snprintf(f->name, sizeof(f->name), "image %u", i);
+    f->state = "not loaded";
+    f->cycles = measure_proc_cycles(ms, i, s->cycles, s->sleep_cycles);
+    for (int c = 0; c < REPORT_CLASSES; c++) {
+        f->syscalls[c] = p->syscalls[c];
+        f->syscalls_total += p->syscalls[c];
+    }
+    f->upcalls = p->upcalls;
+    f->faults = p->faults;
+    f->sp_seen = p->sp_seen;
+    f->lowest_sp = p->lowest_sp;
+}
+
+int report_processes(const machine *m, proc_figures *out, int max)
+{
+    const measure *ms = machine_measure(m);
+    kinfo_proc table[KINFO_MAX_PROCS];
+    char err[128];
+    /* Reading guest memory changes nothing; the API wants a mutable machine. */
+    int n = kinfo_procs((machine *)m, table, KINFO_MAX_PROCS, err, sizeof(err));
+    int count = (int)ms->num_apps < max ? (int)ms->num_apps : max;
+    for (int i = 0; i < count; i++) {
+        measured_figures(ms, m, (unsigned)i, &out[i]);
+        for (int k = 0; k < n; k++) {
+            if (table[k].flash_start == ms->app_start[i]) {
+                copy_table_entry(&out[i], &table[k]);
+                break;
+            }
+        }
+    }
+    return count;
+}
+
+void report_energy(const machine *m, double *mj, double *average_ma)
+{
+    const machine_stats *s = machine_get_stats(m);
+    const board *b = machine_board(m);
+    double hz = b->clock_hz ? (double)b->clock_hz : 1.0;
+    double asleep = (double)s->sleep_cycles, awake = (double)(s->cycles - s->sleep_cycles);
+    /* mA x V x s = mJ */
+    *mj = (b->active_ma * awake + b->sleep_ma * asleep) / hz * b->volts;
+    *average_ma =
+        s->cycles ? (b->active_ma * awake + b->sleep_ma * asleep) / (double)s->cycles : 0.0;
+}
+
+static void print_process(FILE *out, const proc_figures *f, uint64_t cycles)
+{
+    fprintf(out, "  %-12s %5.1f %% cycles (%llu), %llu syscalls, %llu upcalls, %llu faults",
+            f->name, cycles ? 100.0 * (double)f->cycles / (double)cycles : 0.0,
+            (unsigned long long)f->cycles, (unsigned long long)f->syscalls_total,
+            (unsigned long long)f->upcalls, (unsigned long long)f->faults);
+    if (!f->in_table) {
+        fprintf(out, "; not in the kernel's process table\n");
+        return;
+    }
+    fprintf(out, ", %u restarts, %s\n", f->restarts, f->state);
+    fprintf(out, "  %-12s RAM %u at 0x%08x: ", "", f->ram_bytes, f->ram_start);
+    if (f->stack_known) {
+        fprintf(out, "stack %u of %u used, ", f->stack_bytes, f->stack_size);
+    } else {
+        fprintf(out, "stack unknown, ");
+    }
+    fprintf(out, "heap %u, grants %u bytes\n", f->heap_bytes, f->grant_bytes);
+}
+
+static void print_processes(FILE *out, const machine *m)
+{
+    proc_figures f[MEASURE_MAX_APPS];
+    int n = report_processes(m, f, MEASURE_MAX_APPS);
+    if (n > 0) {
+        fprintf(out, "processes:\n");
+    }
+    for (int i = 0; i < n; i++) {
+        print_process(out, &f[i], machine_get_stats(m)->cycles);
+    }
+}
+
+static void print_irq_latency(FILE *out, const machine *m)
+{
+    cycle_summary c = measure_irq_summary(machine_measure(m));
+    if (c.count) {
+        machine_cycles_summary s = {c.count, c.min, c.median, c.p99, c.max};
+        print_cycles(out, "irq latency:    interrupts ", s);
+    }
+}
+
+static void print_energy(FILE *out, const machine *m)
+{
+    const board *b = machine_board(m);
+    double mj, ma;
+    report_energy(m, &mj, &ma);
+    fprintf(out, "energy:         %.3f mJ, average %.3f mA (board power: active %g mA, ", mj, ma,
+            b->active_ma);
+    fprintf(out, "sleep %g mA, %g V)\n", b->sleep_ma, b->volts);
+}
+
 /* Measured from outside the kernel: see sim/measure.h. */
 static void print_process_figures(FILE *out, const machine *m)
 {
@@ -153,7 +276,10 @@ void report_summary(FILE *out, const machine *m, const run_result *r, double hos
             s->cycles ? 100.0 * (double)s->sleep_cycles / (double)s->cycles : 0.0);
     print_exceptions(out, s);
     print_faults(out, m, s);
+    print_irq_latency(out, m);
     print_process_figures(out, m);
+    print_processes(out, m);
+    print_energy(out, m);
     fprintf(out, "protection:     %llu context changes, %llu MPU recomputes, %llu page updates\n",
             (unsigned long long)s->protection_applies, (unsigned long long)s->protection_recomputes,
             (unsigned long long)s->protect_calls);

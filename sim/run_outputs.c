@@ -47,6 +47,22 @@ static void on_leds(void *ctx, uint64_t cycle, uint32_t leds)
     }
 }
 
+static void on_gpio(void *ctx, uint64_t cycle, int port, uint32_t levels)
+{
+    run_outputs *o = ctx;
+    if (o->vcd != NULL) {
+        vcd_out_gpio(o->vcd, cycle, port, levels);
+    }
+}
+
+static void on_process(void *ctx, uint64_t cycle, int app, bool running)
+{
+    run_outputs *o = ctx;
+    if (o->trace != NULL) {
+        trace_out_process(o->trace, cycle, app, running);
+    }
+}
+
 int run_outputs_open(run_outputs *o, const char *trace_path, const char *vcd_path, const board *b,
                      char *err, size_t errlen)
 {
@@ -70,9 +86,14 @@ void run_outputs_attach(run_outputs *o, machine *m)
     machine_observer obs = {.exception_entered = on_enter,
                             .exception_returned = on_return,
                             .fault = on_fault,
+                            .process = on_process,
                             .uart_tx = on_uart,
                             .leds_changed = on_leds,
+                            .gpio_changed = on_gpio,
                             .ctx = o};
+    if (o->trace != NULL) {
+        trace_out_watch(o->trace, m);
+    }
     machine_set_observer(m, &obs);
 }
 

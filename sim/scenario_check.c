@@ -2,6 +2,7 @@
  * run ended and the fault log the exception engine kept. */
 #include "scenario_check.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,230 @@ int scenario_app_at(const app_placement *placed, uint32_t pc)
         }
     }
     return -1;
+}
+
+static bool in_list(const char *const *list, const char *word)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], word) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *const dist_keys[] = {"count", "min", "median", "p99", "max", NULL};
+static const char *const class_keys[] = {"yield", "subscribe", "command",  "allow_rw", "allow_ro",
+                                         "memop", "exit",      "allow_ur", NULL};
+
+static bool known_irq(const char *word)
+{
+    char *end;
+    long n = strtol(word, &end, 10);
+    /* spelled as the report's keys: decimal, no leading zero */
+    bool canonical = word[0] >= '1' || (word[0] == '0' && word[1] == '\0');
+    return canonical && word[0] <= '9' && *end == '\0' && n < 240;
+}
+
+static bool known_app(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->num_apps; i++) {
+        if (strcmp(s->apps[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* processes.APP.FIELD or processes.APP.syscalls.CLASS|total */
+static bool known_process_metric(const scenario *s, char **w, int n)
+{
+    static const char *const fields[] = {
+        "restarts",        "cycles",      "upcalls",    "faults",
+        "stack_lowest_sp", "stack_bytes", "stack_size", "heap_bytes",
+        "grant_bytes",     "ram_bytes",   NULL};
+    if (n < 3 || !known_app(s, w[1])) {
+        return false;
+    }
+    if (n == 3) {
+        return in_list(fields, w[2]);
+    }
+    return n == 4 && strcmp(w[2], "syscalls") == 0 &&
+           (in_list(class_keys, w[3]) || strcmp(w[3], "total") == 0);
+}
+
+static bool known_words(const scenario *s, char **w, int n)
+{
+    static const char *const scalars[] = {
+        "cycles",      "instructions", "sleep_fraction",     "exceptions_taken",
+        "fault_count", "energy_mj",    "average_current_ma", "exit_code",
+        NULL};
+    if (n == 1) {
+        return in_list(scalars, w[0]);
+    }
+    if (n == 2 && (strcmp(w[0], "switch_cycles") == 0 || strcmp(w[0], "irq_latency_cycles") == 0)) {
+        return in_list(dist_keys, w[1]);
+    }
+    if (n == 3 && strcmp(w[0], "syscall_cycles") == 0) {
+        return in_list(class_keys, w[1]) && in_list(dist_keys, w[2]);
+    }
+    if (n == 3 && strcmp(w[0], "irq_latency_cycles_per_irq") == 0) {
+        return known_irq(w[1]) && in_list(dist_keys, w[2]);
+    }
+    return strcmp(w[0], "processes") == 0 && known_process_metric(s, w, n);
+}
+
+#define METRIC_MAX_WORDS 6
+
+/* Splits a copy of name at dots into w[]; returns the count (0: too many
+ * or an empty word). */
+static int split_metric(char *copy, char **w)
+{
+    int n = 0;
+    for (char *p = copy; n < METRIC_MAX_WORDS; n++) {
+        w[n] = p;
+        char *dot = strchr(p, '.');
+        if (*p == '\0' || dot == p) {
+            return 0;
+        }
+        if (dot == NULL) {
+            return n + 1;
+        }
+        *dot = '\0';
+        p = dot + 1;
+    }
+    return 0;
+}
+
+bool scenario_metric_known(const scenario *s, const char *name)
+{
+    char copy[256], *w[METRIC_MAX_WORDS];
+    if (strlen(name) >= sizeof(copy)) {
+        return false;
+    }
+    snprintf(copy, sizeof(copy), "%s", name);
+    int n = split_metric(copy, w);
+    return n > 0 && known_words(s, w, n);
+}
+
+static bool is_app(const cJSON *proc, const char *name)
+{
+    const char *app = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(proc, "app"));
+    return app != NULL && strcmp(app, name) == 0;
+}
+
+/* The report value at the metric's path; NULL with why when there is none
+ * (a distribution without samples, a figure the kernel's table lacked). */
+static const cJSON *metric_value(const cJSON *root, const char *name, const char **why)
+{
+    char copy[256], *w[METRIC_MAX_WORDS];
+    snprintf(copy, sizeof(copy), "%s", name);
+    int n = split_metric(copy, w);
+    const cJSON *node = root;
+    *why = "not in the report";
+    for (int i = 0; i < n && node != NULL; i++) {
+        if (cJSON_IsArray(node)) { /* processes: the first image of that app */
+            const cJSON *it = node->child;
+            while (it != NULL && !is_app(it, w[i])) {
+                it = it->next;
+            }
+            node = it;
+            continue;
+        }
+        const cJSON *count = cJSON_GetObjectItemCaseSensitive(node, "count");
+        if (cJSON_IsNumber(count) && count->valuedouble == 0 && strcmp(w[i], "count") != 0) {
+            *why = "no samples";
+            return NULL;
+        }
+        node = cJSON_GetObjectItemCaseSensitive(node, w[i]);
+    }
+    if (node != NULL && cJSON_IsNull(node)) {
+        *why = "not known (the kernel's process table did not give it)";
+    }
+    if (node == NULL && n == 3 && strcmp(w[0], "irq_latency_cycles_per_irq") == 0) {
+        *why = "no samples";
+    }
+    return cJSON_IsNumber(node) ? node : NULL;
+}
+
+/* "min 100, max 400", "max 400" */
+static void metric_bounds(const scenario_metric *mt, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (mt->has_min) {
+        snprintf(buf, len, "min %.10g", mt->min);
+    }
+    if (mt->has_max) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%smax %.10g", used ? ", " : "", mt->max);
+    }
+}
+
+static void check_metrics(check_ctx *c)
+{
+    const scenario_expect *e = &c->s->expect;
+    if (e->num_metrics == 0) {
+        return;
+    }
+    cJSON *root = scenario_metrics_json(c->s, c->m, c->r);
+    for (size_t i = 0; i < e->num_metrics; i++) {
+        const scenario_metric *mt = &e->metrics[i];
+        scenario_verdict *v = verdict(c, "metric", mt->name);
+        const char *why;
+        const cJSON *val = metric_value(root, mt->name, &why);
+        char bounds[96];
+        metric_bounds(mt, bounds, sizeof(bounds));
+        if (val == NULL) {
+            v->passed = false;
+            snprintf(v->reason, sizeof(v->reason), "%s (expected %s)", why, bounds);
+            continue;
+        }
+        double x = val->valuedouble;
+        v->passed = (!mt->has_min || x >= mt->min) && (!mt->has_max || x <= mt->max);
+        snprintf(v->reason, sizeof(v->reason), "%.10g (expected %s)", x, bounds);
+    }
+    cJSON_Delete(root);
+}
+
+static char *uart_string(const machine *m, int index)
+{
+    size_t len;
+    const uint8_t *bytes = machine_uart_log(m, index, &len);
+    char *text = malloc(len + 1);
+    if (len) {
+        memcpy(text, bytes, len);
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* "uart1"/"uart2": the same three checks as UART0's, on that UART's bytes. */
+static void check_other_uart(check_ctx *c, int index)
+{
+    const scenario_uart_expect *u = &c->s->expect.uart[index];
+    char what[32], where[16];
+    char *text = uart_string(c->m, index);
+    snprintf(where, sizeof(where), "UART%d", index);
+    for (size_t i = 0; i < u->contains.n; i++) {
+        snprintf(what, sizeof(what), "uart%d_contains", index);
+        scenario_verdict *v = verdict(c, what, u->contains.v[i]);
+        v->passed = strstr(text, u->contains.v[i]) != NULL;
+        snprintf(v->reason, sizeof(v->reason), v->passed ? "found" : "not in %s output", where);
+    }
+    for (size_t i = 0; i < u->not_contains.n; i++) {
+        snprintf(what, sizeof(what), "uart%d_not_contains", index);
+        scenario_verdict *v = verdict(c, what, u->not_contains.v[i]);
+        v->passed = strstr(text, u->not_contains.v[i]) == NULL;
+        snprintf(v->reason, sizeof(v->reason), v->passed ? "absent" : "found in %s output", where);
+    }
+    for (size_t i = 0; i < u->num_regex; i++) {
+        snprintf(what, sizeof(what), "uart%d_matches", index);
+        scenario_verdict *v = verdict(c, what, u->matches.v[i]);
+        v->passed = regexec(&u->regex[i], text, 0, NULL, 0) == 0;
+        snprintf(v->reason, sizeof(v->reason), v->passed ? "matched" : "no match in %s output",
+                 where);
+    }
+    free(text);
 }
 
 static void check_uart(check_ctx *c)
@@ -157,7 +382,10 @@ size_t scenario_check(const scenario *s, const machine *m, const run_result *r,
 {
     const scenario_expect *e = &s->expect;
     size_t len, max = e->uart_contains.n + e->uart_not_contains.n + e->num_regex + 3 +
-                      e->num_states + e->num_restarts;
+                      e->num_states + e->num_restarts + e->num_metrics;
+    for (int u = 1; u < 3; u++) {
+        max += e->uart[u].contains.n + e->uart[u].not_contains.n + e->uart[u].num_regex;
+    }
     const uint8_t *bytes = machine_uart_log(m, 0, &len);
     check_ctx c = {.s = s, .m = m, .r = r, .placed = placed};
     c.v = calloc(max, sizeof(*c.v));
@@ -167,10 +395,13 @@ size_t scenario_check(const scenario *s, const machine *m, const run_result *r,
     }
     c.uart[len] = '\0';
     check_uart(&c);
+    check_other_uart(&c, 1);
+    check_other_uart(&c, 2);
     check_exit(&c);
     check_faults(&c);
     check_kernel_alive(&c);
     check_procs(&c);
+    check_metrics(&c);
     free(c.uart);
     *out = c.v;
     return c.n;

@@ -24,6 +24,23 @@ void scenario_print_verdicts(FILE *out, const scenario_verdict *v, size_t n);
 int scenario_write_report(const char *path, const scenario *s, const machine *m,
                           const run_result *r, const app_placement *placed,
                           const scenario_verdict *v, size_t n);
+/* The same report as a cJSON object (the caller deletes it), and writing
+ * one to a file (deleting it); 0, or -1 if the file cannot be written. */
+void *scenario_report_json(const scenario *s, const machine *m, const run_result *r,
+                           const app_placement *placed, const scenario_verdict *v, size_t n);
+/* The verdicts as the report's "expectations" list (a cJSON array);
+ * *passed says whether all of them passed. */
+void *scenario_verdicts_json(const scenario_verdict *v, size_t n, bool *passed);
+int scenario_write_json(const char *path, void *obj);
+/* The report's run and measurement keys (a cJSON object, the caller
+ * deletes it): what metric thresholds are checked against. */
+void *scenario_metrics_json(const scenario *s, const machine *m, const run_result *r);
+/* Adds the measurement keys (energy, switch/syscall/IRQ cycles, processes)
+ * to a report object (a cJSON *). */
+void scenario_add_measurements(void *obj, const scenario *s, const machine *m);
+/* Is name a metric path a report of this scenario has (e.g.
+ * "switch_cycles.p99", "processes.hello.upcalls")? */
+bool scenario_metric_known(const scenario *s, const char *name);
 /* Index of the placed app whose image holds pc, or -1 (kernel or elsewhere). */
 int scenario_app_at(const app_placement *placed, uint32_t pc);
 

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel_info.h"
+#include "measure.h"
+#include "nvic.h"
 #include "report.h"
 #include "trace_out.h"
 
@@ -14,8 +17,9 @@
 #define TID_FAULTS 1
 #define TID_UART0  2
 #define TID_LEDS   3
-#define TID_EXC0   16 /* exception n is on tid TID_EXC0 + n */
-#define TID_COUNT  (TID_EXC0 + EXC_COUNT)
+#define TID_EXC0   16                     /* exception n is on tid TID_EXC0 + n */
+#define TID_PROC0  (TID_EXC0 + EXC_COUNT) /* app image i is on tid TID_PROC0 + i */
+#define TID_COUNT  (TID_PROC0 + MEASURE_MAX_APPS)
 
 struct trace_out {
     FILE *f;
@@ -24,8 +28,14 @@ struct trace_out {
     bool first;                     /* no event written yet */
     uint64_t open_since[EXC_COUNT]; /* entry cycle of an active exception */
     bool open[EXC_COUNT];
-    bool named[TID_COUNT];    /* thread_name metadata written */
-    uint64_t last[TID_COUNT]; /* latest cycle written per track */
+    int64_t latency[EXC_COUNT];         /* an open IRQ's measured latency, -1: none */
+    size_t irq_timed[MEASURE_MAX_IRQS]; /* latency samples already seen per IRQ */
+    bool named[TID_COUNT];              /* thread_name metadata written */
+    uint64_t last[TID_COUNT];           /* latest cycle written per track */
+    machine *m;                         /* for process names, or NULL */
+    bool proc_open[MEASURE_MAX_APPS];
+    char proc_name[MEASURE_MAX_APPS][48]; /* JSON-escaped */
+    uint64_t proc_since[MEASURE_MAX_APPS];
 };
 
 /* Cycles as microseconds with nanosecond digits, exactly, without floats. */
@@ -124,8 +134,26 @@ static void write_exception(trace_out *t, int exc, uint64_t from, uint64_t to)
     print_us(t, from);
     fprintf(t->f, ",\"dur\":");
     print_us(t, to - from);
+    if (exc >= EXC_IRQ0 && t->latency[exc] >= 0) {
+        fprintf(t->f, ",\"args\":{\"latency_cycles\":%lld}", (long long)t->latency[exc]);
+    }
     fprintf(t->f, "}");
     t->open[exc] = false;
+}
+
+/* The latency measure.c just recorded for an interrupt being entered, if
+ * it timed this entry (-1 otherwise). */
+static int64_t new_latency(trace_out *t, int exc)
+{
+    if (t->m == NULL || exc < EXC_IRQ0 || exc - EXC_IRQ0 >= MEASURE_MAX_IRQS) {
+        return -1;
+    }
+    const cycle_samples *s = &machine_measure(t->m)->irq_latency[exc - EXC_IRQ0];
+    if (s->n == t->irq_timed[exc - EXC_IRQ0]) {
+        return -1;
+    }
+    t->irq_timed[exc - EXC_IRQ0] = s->n;
+    return s->v[s->n - 1];
 }
 
 void trace_out_exception_entered(trace_out *t, uint64_t cycle, int exc)
@@ -138,6 +166,7 @@ void trace_out_exception_entered(trace_out *t, uint64_t cycle, int exc)
     }
     t->open[exc] = true;
     t->open_since[exc] = cycle;
+    t->latency[exc] = new_latency(t, exc);
 }
 
 void trace_out_exception_returned(trace_out *t, uint64_t cycle, int exc)
@@ -190,8 +219,72 @@ void trace_out_leds(trace_out *t, uint64_t cycle, uint32_t leds)
     fprintf(t->f, "}}");
 }
 
+void trace_out_watch(trace_out *t, machine *m)
+{
+    t->m = m;
+}
+
+/* The track is named when the process first runs: by then the kernel has
+ * put it in its process table. */
+static void name_process(trace_out *t, int app)
+{
+    char name[64], err[128], *pname = t->proc_name[app];
+    kinfo_proc table[KINFO_MAX_PROCS];
+    int n = t->m != NULL ? kinfo_procs(t->m, table, KINFO_MAX_PROCS, err, sizeof(err)) : 0;
+    const measure *ms = t->m != NULL ? machine_measure(t->m) : NULL;
+    snprintf(pname, sizeof(t->proc_name[app]), "image %d", app);
+    for (int k = 0; k < n; k++) {
+        if (table[k].flash_start == ms->app_start[app]) {
+            pname[0] = '\0';
+            for (const char *c = table[k].name; *c && strlen(pname) + 8 < 48; c++) {
+                char text[8];
+                byte_text((uint8_t)*c, text);
+                strcat(pname, text);
+            }
+        }
+    }
+    snprintf(name, sizeof(name), "process %d %s", app, pname);
+    name_track(t, TID_PROC0 + app, name);
+}
+
+static void write_process(trace_out *t, int app, uint64_t to)
+{
+    int tid = TID_PROC0 + app;
+    uint64_t from = track_time(t, tid, t->proc_since[app]);
+    to = track_time(t, tid, to);
+    begin_event(t, "X", tid);
+    fprintf(t->f, ",\"name\":\"%s\",\"cat\":\"process\",\"ts\":", t->proc_name[app]);
+    print_us(t, from);
+    fprintf(t->f, ",\"dur\":");
+    print_us(t, to - from);
+    fprintf(t->f, "}");
+    t->proc_open[app] = false;
+}
+
+void trace_out_process(trace_out *t, uint64_t cycle, int app, bool running)
+{
+    if (app < 0 || app >= MEASURE_MAX_APPS) {
+        return;
+    }
+    if (!t->named[TID_PROC0 + app]) {
+        name_process(t, app);
+    }
+    if (t->proc_open[app]) {
+        write_process(t, app, cycle);
+    }
+    if (running) {
+        t->proc_open[app] = true;
+        t->proc_since[app] = cycle;
+    }
+}
+
 int trace_out_close(trace_out *t, uint64_t end_cycle)
 {
+    for (int app = 0; app < MEASURE_MAX_APPS; app++) {
+        if (t->proc_open[app]) {
+            write_process(t, app, end_cycle);
+        }
+    }
     for (int exc = 1; exc < EXC_COUNT; exc++) {
         if (t->open[exc]) {
             write_exception(t, exc, t->open_since[exc], end_cycle);
