@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define BUS_MAX_DEVICES 64
 #define BUS_PAGE        0x400u /* Unicorn's page size on M-profile */
@@ -88,6 +89,19 @@ unsigned bus_device_count(const bus *b)
 const device *bus_device(const bus *b, unsigned i)
 {
     return i < b->count ? &b->devs[i] : NULL;
+}
+
+int bus_wrap_device(bus *b, const char *name, const device_ops *ops, void *state, device *old)
+{
+    for (unsigned i = 0; i < b->count; i++) {
+        if (b->devs[i].name != NULL && strcmp(b->devs[i].name, name) == 0) {
+            *old = b->devs[i];
+            b->devs[i].ops = ops;
+            b->devs[i].state = state;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static unsigned width_bit(unsigned size)

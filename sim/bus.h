@@ -35,6 +35,10 @@ void bus_reset(bus *b);
 const device *bus_find(const bus *b, uint32_t addr);
 unsigned bus_device_count(const bus *b);
 const device *bus_device(const bus *b, unsigned i);
+/* Put ops/state in place of those of the device named `name` (the fault
+ * injector wraps a device this way); *old gets the device as it was.
+ * Returns -1 when no device has that name. */
+int bus_wrap_device(bus *b, const char *name, const device_ops *ops, void *state, device *old);
 /* The 1 KiB pages mapped for devices. */
 unsigned bus_window_count(const bus *b);
 uint32_t bus_window_base(const bus *b, unsigned i);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fault_inject.h"
 #include "machine_internal.h"
 
 #define EXC_RETURN_HANDLER    0xFFFFFFF1u
@@ -112,6 +113,7 @@ static void record_fault(machine *m, int taken, const pending_fault *f)
     r->hfsr = f->hfsr;
     r->address = f->address;
     r->address_valid = f->address_valid;
+    measure_fault(&m->measure, f->return_pc);
     machine_notify_fault(m, r);
 }
 
@@ -160,6 +162,9 @@ static bool vector_enter(machine *m, int exc, uint32_t exc_return, unsigned cost
     machine_set_reg(m, UC_ARM_REG_PC, vector);
     nvic_activate(&m->nvic, exc);
     m->cycles += cost;
+    if (exc >= EXC_IRQ0) { /* the handler's first instruction runs now */
+        measure_irq_entered(&m->measure, exc - EXC_IRQ0, m->cycles);
+    }
     m->stats.exceptions_taken++;
     m->stats.per_exception[exc]++;
     machine_notify_exc_enter(m, exc);
@@ -213,10 +218,16 @@ static void measure_exception(machine *m, int exc, uint32_t return_pc)
     }
     int cls = -1;
     uint16_t svc = 0;
+    uint32_t r0 = 0;
     if (exc == EXC_SVCALL && uc_mem_read(m->uc, return_pc - 2u, &svc, 2) == UC_ERR_OK) {
         cls = svc & 0xFFu;
+        r0 = machine_reg(m, UC_ARM_REG_R0);
     }
-    measure_leave(&m->measure, m->cycles, m->sleep_cycles, return_pc, cls);
+    /* Where push_frame will put the frame: the process's stack sample. */
+    uint32_t sp = machine_reg(m, UC_ARM_REG_SP) & ~3u;
+    uint32_t frame_sp = (sp - 32u) & ((m->scb.ccr & CCR_STKALIGN) ? ~7u : ~0u);
+    int app = measure_leave(&m->measure, m->cycles, m->sleep_cycles, return_pc, cls, r0, frame_sp);
+    machine_notify_process(m, app, false);
 }
 
 static void take(machine *m, int exc, uint32_t return_pc)
@@ -381,6 +392,9 @@ void exc_return(machine *m, uint32_t pc_value)
         machine_set_reg(m, UC_ARM_REG_FAULTMASK, 0);
     }
     nvic_deactivate(&m->nvic, exc);
+    if (exc >= EXC_IRQ0 && m->nvic.pending[exc]) { /* its line is still high */
+        measure_irq_pended(&m->measure, exc - EXC_IRQ0, m->cycles);
+    }
     int next = nvic_next_pending(&m->nvic);
     if (next != 0 && nvic_can_preempt(&m->nvic, next, execution_priority(m))) {
         /* Tail-chain: the frame stays; the next handler returns with the
@@ -399,7 +413,12 @@ void exc_return(machine *m, uint32_t pc_value)
     m->cycles += CYCLES_EXC_RETURN;
     machine_update_protection(m);
     if (m->measure.num_apps != 0 && !(guard_context(m->guard) & GUARD_PRIVILEGED)) {
-        measure_enter(&m->measure, m->cycles, m->sleep_cycles, machine_reg(m, UC_ARM_REG_PC));
+        int app = measure_enter(&m->measure, m->cycles, m->sleep_cycles,
+                                machine_reg(m, UC_ARM_REG_PC));
+        machine_notify_process(m, app, true);
+    }
+    if (m->fault_events != NULL && fault_inject_forced_check(m)) {
+        return; /* a forced process fault: its process does not run on */
     }
     if (to_thread && (m->scb.scr & SCR_SLEEPONEXIT)) {
         /* Sleep-on-exit: the thread does not run until the next interrupt. */
@@ -410,7 +429,11 @@ void exc_return(machine *m, uint32_t pc_value)
 void exc_irq_set(void *ctx, int line, bool level)
 {
     machine *m = ctx;
+    bool was = line >= 0 && line < NVIC_MAX_IRQS && m->nvic.pending[EXC_IRQ0 + line];
     nvic_set_level(&m->nvic, line, level);
+    if (level && !was && line >= 0 && line < NVIC_MAX_IRQS && m->nvic.pending[EXC_IRQ0 + line]) {
+        measure_irq_pended(&m->measure, line, machine_now(m)); /* latency starts */
+    }
     if (level) {
         machine_request_stop(m, STOP_EVAL);
     }

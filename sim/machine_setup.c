@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_inject.h"
 #include "machine_internal.h"
 
 #define PPB_BASE 0xE0000000u
@@ -50,7 +51,8 @@ static void sim_exit(void *ctx, uint32_t code)
 
 static irq_line nvic_line(machine *m, int irq)
 {
-    irq_line l = {.set = exc_irq_set, .ctx = m, .line = irq};
+    /* through the fault layer, which can hold a device's lines */
+    irq_line l = {.set = periph_fault_irq_set, .ctx = m, .line = irq};
     return l;
 }
 
@@ -87,6 +89,36 @@ static void flash_write(void *ctx, uint32_t addr, const uint8_t *data, uint32_t 
     block_cache_flush(m->blocks);
 }
 
+static void gpio_changed(void *ctx, int index, uint32_t levels, uint64_t cycle)
+{
+    machine *m = ctx;
+    if (m->obs.gpio_changed != NULL) {
+        m->obs.gpio_changed(m->obs.ctx, cycle, index, levels);
+    }
+}
+
+/* Port n at 0x40010000 + n * 0x1000 (MPS2); per-pin lines from pin0 on. */
+static int create_gpio(machine *m, const board_device *bd, char *err, size_t errlen)
+{
+    int idx = (int)((bd->base - 0x40010000u) / 0x1000u), pin0 = irq_of(bd, 1);
+    irq_line pins[CMSDK_GPIO_PINS] = {{0}};
+    if (bd->base < 0x40010000u || idx >= MACHINE_GPIO_PORTS || m->gpio[idx] != NULL ||
+        (pin0 >= 0 && pin0 + CMSDK_GPIO_PINS > (int)m->board.nvic_irqs)) {
+        snprintf(err, errlen,
+                 "board %s: GPIO %s must be at 0x40010000 or 0x40011000, once each, with its "
+                 "16 pin interrupts below nvic_irqs",
+                 m->board.name, bd->name);
+        return -1;
+    }
+    for (int n = 0; pin0 >= 0 && n < CMSDK_GPIO_PINS; n++) {
+        pins[n] = nvic_line(m, pin0 + n);
+    }
+    gpio_observer obs = {.pins_changed = gpio_changed, .ctx = m};
+    m->gpio[idx] = cmsdk_gpio_create(bd->name, bd->base, idx, &m->clock,
+                                     nvic_line(m, irq_of(bd, 0)), pins, obs);
+    return add_device(m, cmsdk_gpio_device(m->gpio[idx]), err, errlen);
+}
+
 static int create_board_device(machine *m, const board_device *bd, char *err, size_t errlen)
 {
     const vclock *clk = &m->clock;
@@ -116,6 +148,9 @@ static int create_board_device(machine *m, const board_device *bd, char *err, si
         fpgaio_observer obs = {.leds_changed = leds_changed, .ctx = m};
         m->fpgaio = fpgaio_create(bd->name, bd->base, clk, bd->leds, bd->buttons, obs);
         return add_device(m, fpgaio_device(m->fpgaio), err, errlen);
+    }
+    if (strncmp(bd->type, "cmsdk-ahb-gpio", 14) == 0) {
+        return create_gpio(m, bd, err, errlen);
     }
     if (strcmp(bd->type, "bulwark-simctrl") == 0) {
         simctrl_host host = {.exit = sim_exit, .ctx = m};
@@ -310,6 +345,7 @@ static void reset_core(machine *m)
 
 void machine_reset(machine *m)
 {
+    machine_notify_process(m, measure_reset(&m->measure, m->cycles, m->sleep_cycles), false);
     exc_reset(m);
     bus_reset(m->bus);
     reset_core(m);
@@ -365,6 +401,23 @@ void machine_press_button(machine *m, unsigned index, bool pressed)
     if (m->fpgaio != NULL) {
         fpgaio_set_button(m->fpgaio, index, pressed);
     }
+}
+
+void machine_set_gpio(machine *m, unsigned port, unsigned pin, bool level)
+{
+    if (port < MACHINE_GPIO_PORTS && m->gpio[port] != NULL) {
+        cmsdk_gpio_set_input(m->gpio[port], pin, level);
+    }
+}
+
+bool machine_has_gpio(const machine *m, unsigned port)
+{
+    return port < MACHINE_GPIO_PORTS && m->gpio[port] != NULL;
+}
+
+uint32_t machine_gpio_levels(const machine *m, unsigned port)
+{
+    return machine_has_gpio(m, port) ? cmsdk_gpio_levels(m->gpio[port]) : 0;
 }
 
 uint32_t machine_leds(const machine *m)
