@@ -39,7 +39,10 @@ static void usage(FILE *out)
         "usage: bulwark run --board NAME --firmware FILE.elf [--app FILE.tbf ...] [options]\n"
         "       bulwark run SCENARIO.json [--report FILE.json] [--junit FILE.xml]\n"
         "                   [--trace FILE.json] [--vcd FILE.vcd] [--seed N] [--build-dir DIR]\n"
-        "       bulwark test [--build-dir DIR] DIR|FILE...\n"
+        "       bulwark test [--build-dir DIR] [--junit FILE.xml] [--report-dir DIR] DIR|FILE...\n"
+        "       bulwark campaign SCENARIO.json [--runs N] [--seed S] [--jobs J]\n"
+        "                   [--report FILE.json] [--junit FILE.xml] [--replay K] [--build-dir "
+        "DIR]\n"
         "       bulwark --help | --version\n"
         "\n"
         "run options:\n"
@@ -323,6 +326,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0) {
         return cmd_run(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "campaign") == 0) {
+        return campaign_cmd(argc - 1, argv + 1, self_path(argv[0]));
     }
     if (strcmp(argv[1], "test") == 0) {
         return test_cmd(argc - 1, argv + 1, self_path(argv[0]));

@@ -9,10 +9,12 @@
 #include "app_images.h"
 #include "commands.h"
 #include "junit_out.h"
+#include "kconfig_patch.h"
 #include "report.h"
 #include "run_outputs.h"
 #include "scenario.h"
 #include "scenario_check.h"
+#include "scenario_nodes.h"
 
 typedef struct scenario_args {
     const char *file;
@@ -101,25 +103,13 @@ static int prepare(scenario *s, board *b, elf_image *img, app_placement *placed)
         elf_image_free(img);
         return EXIT_BAD_INPUT;
     }
-    if (scenario_resolve_faults(s, b, img, err, sizeof(err)) != 0) {
+    if (scenario_resolve_faults(s, b, img, err, sizeof(err)) != 0 ||
+        kconfig_patch(img, s, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s\n", err); /* err starts FILE:LINE:COL */
         elf_image_free(img);
         return EXIT_BAD_INPUT;
     }
     return EXIT_OK;
-}
-
-static int schedule_inputs(machine *m, const scenario *s, uint64_t hz)
-{
-    int rc = 0;
-    for (size_t i = 0; i < s->num_inputs && rc == 0; i++) {
-        const scenario_input *in = &s->inputs[i];
-        uint64_t at = duration_cycles(in->at, hz);
-        rc = in->kind == SCN_INPUT_UART
-                 ? machine_schedule_uart_input(m, 0, at, (const uint8_t *)in->text, in->len)
-                 : machine_schedule_button(m, in->button, at, in->pressed);
-    }
-    return rc;
 }
 
 static double now_seconds(void)
@@ -160,10 +150,11 @@ static int judge(const scenario_args *a, const scenario *s, machine *m, const ru
 
 /* A machine with the scenario's firmware and inputs, watched by outs. */
 static machine *start_machine(const scenario *s, const board *b, const elf_image *img,
-                              const app_placement *placed, run_outputs *outs, int *status)
+                              const app_placement *placed, run_outputs *outs, int *status,
+                              FILE *uart)
 {
     char err[512];
-    machine_options opt = {.uart_out = stdout};
+    machine_options opt = {.uart_out = uart};
     machine *m = machine_create(b, &opt, err, sizeof(err));
     if (m == NULL || machine_load(m, img, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
@@ -174,7 +165,7 @@ static machine *start_machine(const scenario *s, const board *b, const elf_image
     run_outputs_attach(outs, m);
     machine_reset(m);
     machine_set_apps(m, placed->start, placed->size, placed->count);
-    if (schedule_inputs(m, s, b->clock_hz) != 0 ||
+    if (scenario_schedule_inputs(m, s, b->clock_hz) != 0 ||
         scenario_schedule_faults(m, s, b->clock_hz) != 0) {
         machine_destroy(m);
         *status = EXIT_INTERNAL;
@@ -207,7 +198,7 @@ static int simulate(const scenario_args *a, const scenario *s, const board *b, c
         fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
         return EXIT_BAD_INPUT;
     }
-    machine *m = start_machine(s, b, img, placed, &outs, &status);
+    machine *m = start_machine(s, b, img, placed, &outs, &status, stdout);
     if (m != NULL) {
         status = run_and_judge(a, s, m, placed);
     }
@@ -219,21 +210,48 @@ static int simulate(const scenario_args *a, const scenario *s, const board *b, c
     return status;
 }
 
-int scenario_cmd_run(int argc, char **argv, const char *self)
+int scenario_run_prepare(scenario *s, board *b, elf_image *img, app_placement *placed)
 {
-    scenario_args a = {0};
-    char build_dir[4096], err[1024];
-    scenario s;
-    int status = parse_args(argc, argv, &a);
-    if (status != EXIT_OK) {
-        return status;
-    }
-    default_build_dir(self, build_dir, sizeof(build_dir));
-    if (scenario_load(a.file, a.build_dir ? a.build_dir : build_dir, &s, err, sizeof(err)) != 0) {
+    return prepare(s, b, img, placed);
+}
+
+machine *scenario_run_start(const scenario *s, const board *b, const elf_image *img,
+                            const app_placement *placed, FILE *uart, int *status)
+{
+    run_outputs none = {0};
+    return start_machine(s, b, img, placed, &none, status, uart);
+}
+
+int scenario_load_cli(const char *file, const char *build_dir, const char *self, scenario *s)
+{
+    char root[4096], err[1024];
+    default_build_dir(self, root, sizeof(root));
+    if (scenario_load(file, build_dir ? build_dir : root, s, err, sizeof(err)) != 0) {
         fprintf(stderr, "bulwark: %s\n", err);
         return EXIT_BAD_INPUT;
     }
+    return EXIT_OK;
+}
+
+int scenario_cmd_run(int argc, char **argv, const char *self)
+{
+    scenario_args a = {0};
+    scenario s;
+    int status = parse_args(argc, argv, &a);
+    if (status != EXIT_OK ||
+        (status = scenario_load_cli(a.file, a.build_dir, self, &s)) != EXIT_OK) {
+        return status;
+    }
     s.seed = a.has_seed ? a.seed : s.seed;
+    if (s.num_nodes > 0) { /* several boards: node_run.c */
+        status = nodes_cmd_run(&s, a.report, a.junit, a.trace || a.vcd, a.quiet);
+        scenario_free(&s);
+        return status;
+    }
+    if (scenario_draw_random_faults(&s, (uint64_t)s.seed, 0) < 0) {
+        scenario_free(&s);
+        return EXIT_INTERNAL;
+    }
     board b;
     elf_image img;
     app_placement placed = {.count = 0};
