@@ -10,15 +10,15 @@
 
 #include "../sim/device.h"
 
-#define MPU_BASE 0xE000ED90u
-#define MPU_SIZE 0x2Cu /* TYPE .. RASR_A3 */
+#define MPU_BASE    0xE000ED90u
+#define MPU_SIZE    0x2Cu /* TYPE .. RASR_A3 */
 #define MPU_REGIONS 8
 
 enum { MPU_R = 1u, MPU_W = 2u, MPU_X = 4u };
 
 /* CTRL bits */
-#define MPU_CTRL_ENABLE (1u << 0)
-#define MPU_CTRL_HFNMIENA (1u << 1)
+#define MPU_CTRL_ENABLE     (1u << 0)
+#define MPU_CTRL_HFNMIENA   (1u << 1)
 #define MPU_CTRL_PRIVDEFENA (1u << 2)
 
 typedef struct mpu_observer {

@@ -33,6 +33,23 @@ static bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
     return alen != 0 && blen != 0 && a < b_end && b < a_end;
 }
 
+/* The process RAM the kernel hands out (_sappmem.._eappmem, when it says)
+ * must exist on the board: a smaller ram_size would have it use memory
+ * that is not there. */
+static int check_app_ram(const elf_image *img, const board *b, char *err, size_t errlen)
+{
+    const elf_symbol *s = elf_symbol_named(img, "_sappmem");
+    const elf_symbol *e = elf_symbol_named(img, "_eappmem");
+    if (s == NULL || e == NULL || e->addr <= s->addr ||
+        board_memory_containing(b, s->addr, e->addr - s->addr) != NULL) {
+        return 0;
+    }
+    return fail(err, errlen,
+                "%s: the kernel gives processes RAM 0x%08x-0x%08x (_sappmem, _eappmem), "
+                "which is not all in board %s's memory (is ram_size too small?)",
+                img->path, s->addr, e->addr - 1, b->name);
+}
+
 /* The app flash region from the kernel ELF's symbols, checked against the
  * board's memory and the kernel's own segments. */
 static int find_region(const elf_image *img, const board *b, app_region *r, char *err,
@@ -55,6 +72,9 @@ static int find_region(const elf_image *img, const board *b, app_region *r, char
     if (board_memory_containing(b, r->start, r->size) == NULL) {
         return fail(err, errlen, "%s: app flash 0x%08x-0x%08x is outside the board's memory",
                     img->path, r->start, e->addr - 1);
+    }
+    if (check_app_ram(img, b, err, errlen) != 0) {
+        return -1;
     }
     for (size_t i = 0; i < img->num_segments; i++) {
         const elf_segment *seg = &img->segments[i];

@@ -547,9 +547,11 @@ static int parse_power(const pctx *c, const cJSON *root, board *b)
 
 static int parse_root(const pctx *c, const cJSON *root, board *b)
 {
-    static const char *const keys[] = {
-        "name",   "description", "clock", "systick_ref_clock", "nvic_irqs", "nvic_priority_bits",
-        "memory", "devices",     "power", NULL};
+    static const char *const keys[] = {"name",      "description",
+                                       "clock",     "systick_ref_clock",
+                                       "nvic_irqs", "nvic_priority_bits",
+                                       "memory",    "devices",
+                                       "power",     NULL};
     const cJSON *v;
     if (!cJSON_IsObject(root)) {
         return fail(c, NULL, "expected a JSON object at the top level");

@@ -413,8 +413,8 @@ void exc_return(machine *m, uint32_t pc_value)
     m->cycles += CYCLES_EXC_RETURN;
     machine_update_protection(m);
     if (m->measure.num_apps != 0 && !(guard_context(m->guard) & GUARD_PRIVILEGED)) {
-        int app = measure_enter(&m->measure, m->cycles, m->sleep_cycles,
-                                machine_reg(m, UC_ARM_REG_PC));
+        int app =
+            measure_enter(&m->measure, m->cycles, m->sleep_cycles, machine_reg(m, UC_ARM_REG_PC));
         machine_notify_process(m, app, true);
     }
     if (m->fault_events != NULL && fault_inject_forced_check(m)) {

@@ -86,11 +86,21 @@ void machine_press_button(machine *m, unsigned index, bool pressed);
 int machine_schedule_uart_input(machine *m, int index, uint64_t cycle, const uint8_t *data,
                                 size_t len);
 int machine_schedule_button(machine *m, unsigned index, uint64_t cycle, bool pressed);
+/* GPIO pins (CMSDK GPIO ports, 16 pins each): drive an input level from
+ * outside; read what the pins show (outputs driven by firmware, inputs from
+ * the host).  A port the board lacks reads 0 and ignores input. */
+#define MACHINE_GPIO_PORTS 2
+void machine_set_gpio(machine *m, unsigned port, unsigned pin, bool level);
+int machine_schedule_gpio(machine *m, unsigned port, unsigned pin, uint64_t cycle, bool level);
+bool machine_has_gpio(const machine *m, unsigned port);
+uint32_t machine_gpio_levels(const machine *m, unsigned port);
 
 /* A fault injected at a chosen cycle (fault_inject.c), and what it did. */
 typedef struct machine_injection {
-    uint64_t cycle; /* when it was applied */
-    char label[96]; /* the caller's words for it, for reports */
+    uint64_t cycle;   /* when it was applied */
+    char label[160];  /* the caller's words for it, for reports */
+    const char *kind; /* "bitflip", "register", "process_fault", "peripheral",
+                       * "brownout" (fault_inject.h) */
     bool is_register;
     uint32_t address; /* memory: the byte flipped */
     unsigned reg;     /* register: 0..12 r0..r12, 13 sp, 14 lr, 15 pc */
@@ -123,6 +133,8 @@ machine_cycles_summary machine_switch_cycles(const machine *m);
 /* SVC of class `cls` -> kernel -> the same process again. */
 machine_cycles_summary machine_syscall_cycles(const machine *m, int cls);
 const elf_image *machine_image(const machine *m);
+/* Everything measured from outside the kernel so far (sim/measure.h). */
+const struct measure *machine_measure(const machine *m);
 /* Guest RAM or flash, as the CPU sees it (sim/machine_memory.c); 0, or -1
  * when [addr, addr+len) is not all inside one of the board's memories.
  * Writing drops translated code of the pages written, so it runs as written. */
@@ -138,6 +150,9 @@ typedef struct machine_observer {
     void (*fault)(void *ctx, const fault_record *f);
     void (*uart_tx)(void *ctx, uint64_t cycle, int index, uint8_t byte);
     void (*leds_changed)(void *ctx, uint64_t cycle, uint32_t leds);
+    void (*gpio_changed)(void *ctx, uint64_t cycle, int port, uint32_t levels);
+    /* app image index `app` started (running) or stopped running */
+    void (*process)(void *ctx, uint64_t cycle, int app, bool running);
     void *ctx;
 } machine_observer;
 void machine_set_observer(machine *m, const machine_observer *obs);

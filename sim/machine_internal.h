@@ -13,6 +13,7 @@
 #include "measure.h"
 #include "nvic.h"
 #include "mpu.h"
+#include "gpio.h"
 #include "periph.h"
 #include "vclock.h"
 
@@ -114,6 +115,7 @@ struct machine {
     uint64_t insns;
     uint64_t deadline;
     uint64_t sleep_cycles;
+    bool asleep;  /* the last run's budget ran out in WFI: the next one sleeps on */
     bool running; /* inside uc_emu_start */
 
     /* The block being executed, for placing events inside it. */
@@ -148,6 +150,8 @@ struct machine {
     unsigned step_blocks;
     uint32_t exec_page; /* a page known executable in the current context */
     bool exec_edges;    /* the context has pages an execute edge cuts */
+
+    uint32_t protection_gen; /* changes with the context or the MPU (blocks.h) */
     uint32_t fetch_denied_addr;
     bool trap_hook_on; /* CCR.DIV_0_TRP / UNALIGN_TRP checking installed */
     uc_hook trap_hook;
@@ -165,11 +169,13 @@ struct machine {
     systick *systick;
     dwt *dwt;
     fpgaio *fpgaio;
+    cmsdk_gpio *gpio[MACHINE_GPIO_PORTS];
     struct timed_input *timed_inputs; /* timed_input.c */
     struct fault_event *fault_events; /* fault_inject.c */
     machine_injection *injected;      /* applied, in order */
     size_t num_injected;
-    machine_observer obs; /* all NULL unless a front end watches */
+    struct fault_state *fstate; /* fault_inject.c, periph_fault.c; NULL until used */
+    machine_observer obs;       /* all NULL unless a front end watches */
 };
 
 /* Tell the observer (if any) what the exception engine and devices did. */
@@ -184,6 +190,14 @@ static inline void machine_notify_exc_return(machine *m, int exc)
 {
     if (m->obs.exception_returned != NULL) {
         m->obs.exception_returned(m->obs.ctx, m->cycles, exc);
+    }
+}
+
+/* Process `app` (an image index; -1: none) started or stopped running. */
+static inline void machine_notify_process(machine *m, int app, bool running)
+{
+    if (app >= 0 && m->obs.process != NULL) {
+        m->obs.process(m->obs.ctx, m->cycles, app, running);
     }
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fault_inject.h"
 #include "machine_internal.h"
 
 #define UNTIL_NEVER         0xFFFFFFFFu /* PC values are even: never reached */
@@ -290,7 +291,7 @@ static bool execute(machine *m, uint32_t until)
 /* WFI: skip straight to the next event; the skipped time is sleep. */
 static bool sleep_until_wakeup(machine *m, uint64_t end)
 {
-    while (!exc_wakeup_pending(m) && !m->locked_up) {
+    while (!exc_wakeup_pending(m) && !m->locked_up && !(m->stop & STOP_RESET)) {
         uint64_t next = evq_next(m->events);
         uint64_t target = next < end ? next : end;
         if (target == EVQ_NEVER) {
@@ -301,6 +302,7 @@ static bool sleep_until_wakeup(machine *m, uint64_t end)
             m->cycles = target;
         }
         if (m->cycles >= end) {
+            m->asleep = true; /* still in WFI when the next run starts */
             return true;
         }
         evq_run_due(m->events, m->cycles);
@@ -318,6 +320,7 @@ static bool dispatch(machine *m)
     while (i < 300 && !m->locked_up && exc_dispatch_pending(m)) {
         i++;
     }
+    m->asleep = m->asleep && i == 0; /* an exception taken ends the WFI */
     return i > 0;
 }
 
@@ -343,6 +346,16 @@ static bool run_code(machine *m)
         m->step_len = 0;
     }
     return slept;
+}
+
+/* A run that ended in WFI leaves the core asleep: the next run sleeps on
+ * rather than execute past the WFI, so a run split in two does what one
+ * run does (campaigns fork runs at fault times). */
+static bool run_or_sleep_on(machine *m)
+{
+    bool asleep = m->asleep && !exc_wakeup_pending(m);
+    m->asleep = false;
+    return asleep || run_code(m);
 }
 
 static bool finished(machine *m, run_result *r, uint64_t end)
@@ -385,6 +398,7 @@ run_result machine_run(machine *m, uint64_t budget)
         evq_run_due(m->events, m->cycles);
         if (m->stop & STOP_RESET) {
             machine_reset(m);
+            m->asleep = false;
         }
         if (finished(m, &r, end)) {
             if (r.end != END_TIME_LIMIT) {
@@ -394,12 +408,12 @@ run_result machine_run(machine *m, uint64_t budget)
         }
         m->stop = 0;
         machine_update_protection(m);
-        if (dispatch(m)) {
+        if (dispatch(m) || fault_inject_forced_check(m)) {
             m->step_until = 0; /* an interrupt came first: the step is redone later */
         }
         uint64_t next = evq_next(m->events);
         m->deadline = next < end ? next : end;
-        if (!m->locked_up && run_code(m) && !sleep_until_wakeup(m, end)) {
+        if (!m->locked_up && run_or_sleep_on(m) && !sleep_until_wakeup(m, end)) {
             r.end = END_ASLEEP_FOREVER;
             snprintf(r.detail, sizeof(r.detail), "wfi with no event left that could wake the core");
             return r;

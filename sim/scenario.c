@@ -15,6 +15,8 @@
 
 int scn_fail(scn_ctx *c, const char *path, bool at_key, const char *fmt, ...)
 {
+    char mapped[256];
+    path = scn_map_path(c, path, mapped, sizeof(mapped));
     json_pos p = json_pos_find(c->text, path, at_key);
     int n = snprintf(c->err, c->errlen, "%s:%d:%d: %s: ", c->file, p.line, p.col,
                      path[0] ? path : "top level");
@@ -109,7 +111,7 @@ int scn_get_string(scn_ctx *c, const cJSON *obj, const char *prefix, const char 
 
 /* "@build/..." -> build_dir + "/...", other relative paths against the
  * scenario's directory, so a scenario works from any working directory. */
-static char *resolve(const char *scenario_file, const char *build_dir, const char *raw)
+char *scn_resolve(const char *scenario_file, const char *build_dir, const char *raw)
 {
     char buf[4096];
     if (strncmp(raw, "@build", 6) == 0 && (raw[6] == '/' || raw[6] == '\0')) {
@@ -132,7 +134,7 @@ static int get_path(scn_ctx *c, const cJSON *obj, const char *prefix, const char
     if (scn_get_string(c, obj, prefix, key, true, &raw) != 0) {
         return -1;
     }
-    *out = resolve(c->file, build_dir, raw);
+    *out = scn_resolve(c->file, build_dir, raw);
     scn_path(path, sizeof(path), prefix, key, -1);
     if (access(*out, R_OK) != 0) {
         return scn_fail(c, path, false, "cannot read %s: %s", *out, strerror(errno));
@@ -182,13 +184,13 @@ static int get_quantity(scn_ctx *c, const cJSON *obj, const char *key, bool freq
 static int parse_app(scn_ctx *c, const cJSON *it, const char *path, const char *build_dir,
                      scenario_app *app)
 {
-    static const char *const keys[] = {"image", "path", NULL};
+    static const char *const keys[] = {"image", "path", "fault_policy", "max_restarts", NULL};
     const char *image;
     char buf[512];
     if (!cJSON_IsObject(it)) {
         return scn_fail(c, path, false, "expected {\"image\": NAME} or {\"path\": FILE.tbf}");
     }
-    if (scn_check_keys(c, it, path, keys) != 0 ||
+    if (scn_check_keys(c, it, path, keys) != 0 || scn_parse_app_policy(c, it, path, app) != 0 ||
         scn_get_string(c, it, path, "image", false, &image) != 0) {
         return -1;
     }
@@ -198,7 +200,7 @@ static int parse_app(scn_ctx *c, const cJSON *it, const char *path, const char *
     if (image != NULL) {
         snprintf(buf, sizeof(buf), "@build/apps/%s.tbf", image);
         app->name = strdup(image);
-        app->path = resolve(c->file, build_dir, buf);
+        app->path = scn_resolve(c->file, build_dir, buf);
         scn_path(buf, sizeof(buf), path, "image", -1);
         if (access(app->path, R_OK) != 0) {
             return scn_fail(c, buf, false, "no built app %s: %s", app->path, strerror(errno));
@@ -229,85 +231,6 @@ static int parse_apps(scn_ctx *c, const cJSON *root, const char *build_dir, scen
     for (const cJSON *it = arr->child; it != NULL; it = it->next) {
         scn_path(path, sizeof(path), "apps", NULL, (int)s->num_apps);
         if (parse_app(c, it, path, build_dir, &s->apps[s->num_apps++]) != 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int parse_uart_input(scn_ctx *c, const cJSON *it, const char *path, scenario_input *in)
-{
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "uart");
-    char p[128];
-    scn_path(p, sizeof(p), path, "uart", -1);
-    if (!cJSON_IsString(text)) {
-        return scn_fail(c, p, false, "expected a string of bytes for UART0");
-    }
-    in->kind = SCN_INPUT_UART;
-    in->text = strdup(text->valuestring);
-    in->len = strlen(in->text);
-    return 0;
-}
-
-static int parse_button_input(scn_ctx *c, const cJSON *it, const char *path, scenario_input *in)
-{
-    const cJSON *button = cJSON_GetObjectItemCaseSensitive(it, "button");
-    const cJSON *pressed = cJSON_GetObjectItemCaseSensitive(it, "pressed");
-    char p[128];
-    scn_path(p, sizeof(p), path, "button", -1);
-    if (!cJSON_IsNumber(button) || button->valuedouble < 0 || button->valuedouble > 31 ||
-        button->valuedouble != (double)button->valueint) {
-        return scn_fail(c, p, false, "expected a button number 0..31");
-    }
-    scn_path(p, sizeof(p), path, "pressed", -1);
-    if (!cJSON_IsBool(pressed)) {
-        return pressed ? scn_fail(c, p, false, "expected true or false")
-                       : scn_fail(c, path, false, "missing required key \"pressed\"");
-    }
-    in->kind = SCN_INPUT_BUTTON;
-    in->button = (unsigned)button->valueint;
-    in->pressed = cJSON_IsTrue(pressed);
-    return 0;
-}
-
-static int parse_input(scn_ctx *c, const cJSON *it, const char *path, scenario_input *in)
-{
-    static const char *const keys[] = {"at", "uart", "button", "pressed", NULL};
-    if (!cJSON_IsObject(it)) {
-        return scn_fail(c, path, false,
-                        "expected an object with \"at\" and \"uart\" or \"button\"");
-    }
-    if (scn_check_keys(c, it, path, keys) != 0 ||
-        scn_get_duration(c, it, path, "at", &in->at) != 0) {
-        return -1;
-    }
-    bool uart = cJSON_GetObjectItemCaseSensitive(it, "uart") != NULL;
-    bool button = cJSON_GetObjectItemCaseSensitive(it, "button") != NULL;
-    if (uart == button) {
-        return scn_fail(c, path, false, "expected exactly one of \"uart\" and \"button\"");
-    }
-    if (uart && cJSON_GetObjectItemCaseSensitive(it, "pressed") != NULL) {
-        char p[128];
-        scn_path(p, sizeof(p), path, "pressed", -1);
-        return scn_fail(c, p, true, "\"pressed\" belongs to a button input");
-    }
-    return uart ? parse_uart_input(c, it, path, in) : parse_button_input(c, it, path, in);
-}
-
-static int parse_inputs(scn_ctx *c, const cJSON *root, scenario *s)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "inputs");
-    char path[64];
-    if (arr == NULL) {
-        return 0;
-    }
-    if (!cJSON_IsArray(arr)) {
-        return scn_fail(c, "inputs", false, "expected a list of inputs");
-    }
-    s->inputs = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*s->inputs));
-    for (const cJSON *it = arr->child; it != NULL; it = it->next) {
-        scn_path(path, sizeof(path), "inputs", NULL, (int)s->num_inputs);
-        if (parse_input(c, it, path, &s->inputs[s->num_inputs++]) != 0) {
             return -1;
         }
     }
@@ -356,19 +279,34 @@ static int parse_machine(scn_ctx *c, const cJSON *root, const char *build_dir, s
     s->ram_size = (uint32_t)ram;
     /* a board file path is relative to the scenario, a bare name is built in */
     if (strchr(s->board, '/') != NULL || strstr(s->board, ".json") != NULL) {
-        char *p = resolve(c->file, build_dir, s->board);
+        char *p = scn_resolve(c->file, build_dir, s->board);
         free(s->board);
         s->board = p;
     }
     return get_path(c, root, "", "kernel", build_dir, &s->kernel);
 }
 
-static int parse_root(scn_ctx *c, const cJSON *root, const char *build_dir, scenario *s)
+int scn_parse_root(scn_ctx *c, const cJSON *root, const char *build_dir, scenario *s)
 {
-    static const char *const keys[] = {
-        "bulwark_scenario", "name",   "description", "board",    "clock", "flash_size",
-        "ram_size",         "kernel", "apps",        "duration", "seed",  "inputs",
-        "faults",           "expect", NULL};
+    static const char *const keys[] = {"bulwark_scenario",
+                                       "name",
+                                       "description",
+                                       "board",
+                                       "clock",
+                                       "flash_size",
+                                       "ram_size",
+                                       "kernel",
+                                       "apps",
+                                       "duration",
+                                       "seed",
+                                       "inputs",
+                                       "faults",
+                                       "expect",
+                                       "scheduler",
+                                       "timeslice",
+                                       "campaign",
+                                       "random_faults",
+                                       NULL};
     const cJSON *expect = cJSON_GetObjectItemCaseSensitive(root, "expect");
     if (!cJSON_IsObject(root)) {
         return scn_fail(c, "", false, "expected a JSON object");
@@ -376,7 +314,8 @@ static int parse_root(scn_ctx *c, const cJSON *root, const char *build_dir, scen
     if (scn_check_keys(c, root, "", keys) != 0 || parse_header(c, root, s) != 0 ||
         parse_machine(c, root, build_dir, s) != 0 || parse_apps(c, root, build_dir, s) != 0 ||
         scn_get_duration(c, root, "", "duration", &s->duration) != 0 ||
-        parse_inputs(c, root, s) != 0 || scn_parse_faults(c, root, s) != 0) {
+        scn_parse_sched(c, root, s) != 0 || scn_parse_inputs(c, root, build_dir, s) != 0 ||
+        scn_parse_faults(c, root, s) != 0 || scn_parse_campaign(c, root, s) != 0) {
         return -1;
     }
     return expect ? scn_parse_expect(c, expect, s, &s->expect) : 0;
@@ -428,7 +367,8 @@ int scenario_load(const char *path, const char *build_dir, scenario *out, char *
         rc = -1;
     } else {
         out->file = strdup(path);
-        rc = parse_root(&c, root, build_dir, out);
+        rc = scn_parse_nodes(&c, root, build_dir, out);
+        rc = rc > 0 ? scn_parse_root(&c, root, build_dir, out) : rc;
     }
     cJSON_Delete(root);
     free(text);
@@ -443,6 +383,7 @@ void scenario_free(scenario *s)
     for (size_t i = 0; i < s->num_apps; i++) {
         free(s->apps[i].name);
         free(s->apps[i].path);
+        free(s->apps[i].where);
     }
     for (size_t i = 0; i < s->num_inputs; i++) {
         free(s->inputs[i].text);
@@ -455,5 +396,6 @@ void scenario_free(scenario *s)
     free(s->name);
     free(s->board);
     free(s->kernel);
+    scn_nodes_free(s);
     memset(s, 0, sizeof(*s));
 }

@@ -378,7 +378,7 @@ uint32_t fake_tbf_write(uaddr at, const fake_tbf *s)
     }
     if (!s->no_program && !s->main_tlv) {
         fake_put32(at + 16 + 16, end); /* binary_end_offset */
-        fake_put32(at + 16 + 20, 1);     /* version */
+        fake_put32(at + 16 + 20, 1);   /* version */
     }
     for (uint32_t off = header; off + 2 <= total; off += 2) {
         fake_put16(at + off, 0x4770); /* bx lr */

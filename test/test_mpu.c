@@ -5,9 +5,9 @@
 #include "mpu.h"
 
 #define RAM 0x20000000u
-#define RW (MPU_R | MPU_W)
+#define RW  (MPU_R | MPU_W)
 #define RWX (MPU_R | MPU_W | MPU_X)
-#define RX (MPU_R | MPU_X)
+#define RX  (MPU_R | MPU_X)
 
 static mpu *m;
 
@@ -32,8 +32,8 @@ START_TEST(every_ap_encoding)
 {
     /* {ap, privileged perms, unprivileged perms} with XN clear, in RAM. */
     static const unsigned table[8][3] = {
-        {0, 0, 0},        {1, RWX, 0},      {2, RWX, RX},     {3, RWX, RWX},
-        {4, 0, 0} /* reserved */, {5, RX, 0}, {6, RX, RX},      {7, RX, RX},
+        {0, 0, 0},  {1, RWX, 0}, {2, RWX, RX}, {3, RWX, RWX}, {4, 0, 0} /* reserved */,
+        {5, RX, 0}, {6, RX, RX}, {7, RX, RX},
     };
     mpu_set_ctrl(m, MPU_CTRL_ENABLE);
     for (unsigned i = 0; i < 8; i++) {
@@ -73,8 +73,8 @@ START_TEST(subregions)
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x6FF, false, true), RW);
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x700, false, true), 0);
     /* A disabled subregion falls through to a lower-numbered region. */
-    mpu_set_region(m, 0, RAM, rasr(16, 6, true, 0));       /* 64 KiB RO */
-    mpu_set_region(m, 1, RAM, rasr(11, 3, true, 0x02));    /* RW, 2nd subregion off */
+    mpu_set_region(m, 0, RAM, rasr(16, 6, true, 0));    /* 64 KiB RO */
+    mpu_set_region(m, 1, RAM, rasr(11, 3, true, 0x02)); /* RW, 2nd subregion off */
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x100, false, true), MPU_R);
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x200, false, true), RW);
     /* Under 256 bytes, SRD is ignored. */
@@ -86,7 +86,7 @@ END_TEST
 START_TEST(highest_region_wins)
 {
     mpu_set_ctrl(m, MPU_CTRL_ENABLE);
-    mpu_set_region(m, 2, RAM, rasr(16, 3, false, 0)); /* RWX for all */
+    mpu_set_region(m, 2, RAM, rasr(16, 3, false, 0));        /* RWX for all */
     mpu_set_region(m, 5, RAM + 0x800, rasr(10, 1, true, 0)); /* privileged only, XN */
     mpu_set_region(m, 3, RAM + 0x800, rasr(10, 0, true, 0)); /* lower: loses */
     ck_assert_uint_eq(mpu_perms(m, RAM + 0x900, true, true), RW);
