@@ -62,6 +62,28 @@ static void restore_it_state(machine *m, const block_info *b, int idx)
     }
 }
 
+/* An LDRD whose first destination is its base faulted on its second word:
+ * the base already holds the first word.  Put it back, so that the
+ * instruction is judged, and run again, as written. */
+static void undo_clobbered_base(machine *m)
+{
+    uc_mem_type t = (uc_mem_type)m->memfault_type;
+    uint32_t first = 0, r[16];
+    if (m->cur == NULL || m->memfault_index >= 0 ||
+        (t != UC_MEM_READ_PROT && t != UC_MEM_READ_UNMAPPED) ||
+        uc_mem_read(m->uc, m->memfault_addr - 4u, &first, 4) != UC_ERR_OK) {
+        return;
+    }
+    machine_read_core(m, r);
+    int k = block_find_clobbered_ldrd(m->cur, r, first, m->access_cursor);
+    if (k >= 0) {
+        const insn_info *in = &m->cur->insns[k];
+        uint32_t base = m->memfault_addr - 4u - (uint32_t)in->disp;
+        machine_set_reg(m, UC_ARM_REG_R0 + in->base, base);
+        m->memfault_index = k;
+    }
+}
+
 /* The bytes the faulting instruction touches, as far as it can be told. */
 static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t *len)
 {
@@ -69,6 +91,7 @@ static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t
     *pc = machine_reg(m, UC_ARM_REG_PC);
     *lo = m->memfault_addr;
     *len = 1;
+    undo_clobbered_base(m);
     if (m->cur != NULL && m->memfault_index >= 0) {
         in = &m->cur->insns[m->memfault_index];
         *pc = in->addr;
@@ -85,18 +108,36 @@ static const insn_info *culprit(machine *m, uint32_t *pc, uint32_t *lo, uint32_t
 }
 
 /* A store multiple runs word by word on silicon: the words before the one
- * refused are written before the fault is taken. */
-static void store_allowed_words(machine *m, const insn_info *in, uint32_t lo, uint32_t bad)
+ * the MPU refuses are written before the fault is taken, unless the bus
+ * refuses one of them first (read-only or unmapped memory): false, and
+ * *at is that word. */
+static bool store_allowed_words(machine *m, const insn_info *in, uint32_t lo, uint32_t bad,
+                                uint32_t *at)
 {
     uint32_t r[16];
     machine_read_core(m, r);
     uint32_t addr = lo;
     for (int reg = 0; reg < 16 && addr + 4u <= bad; reg++) {
-        if (in->list & (1u << reg)) {
-            uc_mem_write(m->uc, addr, &r[reg], 4);
-            addr += 4;
+        if (!(in->list & (1u << reg))) {
+            continue;
         }
+        const board_memory *mem = board_memory_containing(&m->board, addr, 4);
+        if ((mem != NULL && !mem->writable) || uc_mem_write(m->uc, addr, &r[reg], 4) != UC_ERR_OK) {
+            *at = addr;
+            return false;
+        }
+        addr += 4;
     }
+    return true;
+}
+
+/* LDRT/STRT and their kin access memory with unprivileged rights even
+ * when privileged code runs them. */
+static bool unprivileged_insn(machine *m, const insn_info *in)
+{
+    uint8_t code[4];
+    return in != NULL && in->size == 4 && uc_mem_read(m->uc, in->addr, code, 4) == UC_ERR_OK &&
+           block_insn_unprivileged(code);
 }
 
 static void data_fault(machine *m, bool write, bool unmapped, int ctx)
@@ -104,6 +145,9 @@ static void data_fault(machine *m, bool write, bool unmapped, int ctx)
     uint32_t pc, lo, len, bad;
     const insn_info *in = culprit(m, &pc, &lo, &len);
     machine_settle(m, pc, false);
+    if (unprivileged_insn(m, in)) {
+        ctx &= ~GUARD_PRIVILEGED;
+    }
     uint32_t addr = m->memfault_addr;
     if (addr >= PPB_START && addr < PPB_END) {
         /* The PPB ignores the MPU; unprivileged access is a BusFault. */
@@ -111,8 +155,11 @@ static void data_fault(machine *m, bool write, bool unmapped, int ctx)
         return;
     }
     if (!machine_mpu_allows(m, lo, len, write ? MPU_W : MPU_R, ctx, &bad)) {
-        if (write && in != NULL && in->list != 0) {
-            store_allowed_words(m, in, lo, bad);
+        uint32_t refused;
+        if (write && in != NULL && in->list != 0 &&
+            !store_allowed_words(m, in, lo, bad, &refused)) {
+            raise(m, EXC_BUSFAULT, CFSR_PRECISERR | CFSR_BFARVALID, pc, refused, true);
+            return;
         }
         raise(m, EXC_MEMMANAGE, CFSR_DACCVIOL | CFSR_MMARVALID, pc, bad, true);
         return;
@@ -122,9 +169,19 @@ static void data_fault(machine *m, bool write, bool unmapped, int ctx)
         raise(m, EXC_BUSFAULT, CFSR_PRECISERR | CFSR_BFARVALID, pc, addr, true);
         return;
     }
+    if (in == NULL) {
+        /* Allowed, but by which instruction is unknown, and so is what it
+         * would touch with the page opened: refuse to guess. */
+        snprintf(m->error, sizeof(m->error),
+                 "access to 0x%08x on a page an MPU edge cuts, by an instruction of the block "
+                 "at pc 0x%08x that could not be identified",
+                 addr, pc);
+        m->stop |= STOP_ERROR;
+        return;
+    }
     /* Allowed, on a page an MPU edge cuts: run just this instruction with
      * the pages it touches opened. */
-    m->step_until = pc + (in ? in->size : 2u);
+    m->step_until = pc + in->size;
     m->step_lo = lo;
     m->step_len = len;
     machine_set_reg(m, UC_ARM_REG_PC, pc | 1u);
@@ -211,4 +268,56 @@ bool access_check_block_page(machine *m, const block_info *b)
     }
     m->exec_page = first;
     return true;
+}
+
+/* The first LDRT/STRT-family instruction of b, or -1. */
+static int first_unprivileged(machine *m, const block_info *b)
+{
+    for (uint32_t k = 0; k < b->ninsns; k++) {
+        if (unprivileged_insn(m, &b->insns[k])) {
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+/* The page guard gives privileged code privileged rights, but an LDRT or
+ * STRT it runs must have only unprivileged ones: such a block runs up to
+ * the instruction, which is then decided here with the registers it will
+ * use, and faults or is stepped through alone. */
+bool access_check_block_unpriv(machine *m, const block_info *b)
+{
+    int ctx = guard_context(m->guard);
+    if (m->stepping || !(ctx & GUARD_PRIVILEGED)) {
+        return true; /* unprivileged code already has only its own rights */
+    }
+    int k = first_unprivileged(m, b);
+    if (k < 0) {
+        return true;
+    }
+    const insn_info *in = &b->insns[k];
+    m->step_until = in->addr + (k == 0 ? in->size : 0u);
+    m->step_len = 0;
+    m->stop |= STOP_EVAL;
+    uint32_t r[16], lo, len, bad;
+    machine_read_core(m, r);
+    r[15] = in->addr;
+    if (k != 0 || !insn_access_range(in, r, &lo, &len)) {
+        return false; /* run up to it first; decided when a block starts there */
+    }
+    bool write = in->mem == MEM_STORE;
+    if (lo >= PPB_START && lo < PPB_END) {
+        m->fault = (pending_fault){.exc = EXC_BUSFAULT, .cfsr = CFSR_PRECISERR | CFSR_BFARVALID};
+        bad = lo;
+    } else if (!machine_mpu_allows(m, lo, len, write ? MPU_W : MPU_R, ctx & ~GUARD_PRIVILEGED,
+                                   &bad)) {
+        m->fault = (pending_fault){.exc = EXC_MEMMANAGE, .cfsr = CFSR_DACCVIOL | CFSR_MMARVALID};
+    } else {
+        return false; /* allowed: step through it alone */
+    }
+    m->fault.address = bad;
+    m->fault.address_valid = true;
+    m->fault_pending = true; /* raised at the instruction once the run stops */
+    m->step_until = 0;
+    return false;
 }

@@ -124,6 +124,10 @@ static block_info *decode(block_cache *c, uc_engine *uc, uint32_t addr, uint32_t
         unsigned n = cycle_decode(c->dec, code + off, size - off, addr + off, in);
         off += n ? n : 2;
     }
+    for (uint32_t i = 0; i < b->ninsns && !b->unpriv_access; i++) {
+        const insn_info *in = &b->insns[i];
+        b->unpriv_access = in->size == 4 && block_insn_unprivileged(code + (in->addr - addr));
+    }
     if (keep_code) {
         b->code = malloc(size);
         assert(b->code != NULL);
@@ -178,6 +182,15 @@ block_info *block_cache_add(block_cache *c, uc_engine *uc, uint32_t addr, uint32
     insert(c, b);
     c->count++;
     return b;
+}
+
+bool block_insn_unprivileged(const uint8_t code[4])
+{
+    uint16_t hw1 = (uint16_t)(code[0] | code[1] << 8);
+    uint16_t hw2 = (uint16_t)(code[2] | code[3] << 8);
+    /* 1111 100S 0xx? nnnn | tttt 1110 imm8, Rn not PC (that is a literal
+     * load whose offset merely looks like this). */
+    return (hw1 & 0xFE80u) == 0xF800u && (hw1 & 0xFu) != 0xFu && (hw2 & 0x0F00u) == 0x0E00u;
 }
 
 int block_insn_index(const block_info *b, uint32_t pc)
@@ -245,6 +258,20 @@ int block_find_access(const block_info *b, const uint32_t r[16], uint32_t addr, 
         }
         if (earlier_ruled_out) {
             return cand[c];
+        }
+    }
+    return -1;
+}
+
+int block_find_clobbered_ldrd(const block_info *b, const uint32_t r[16], uint32_t first_word,
+                              int from)
+{
+    for (int i = from < 0 ? 0 : from; i < (int)b->ninsns; i++) {
+        const insn_info *in = &b->insns[i];
+        bool ldrd = in->mem == MEM_LOAD && in->mode == AM_OFFSET && in->index < 0 &&
+                    in->base >= 0 && in->base <= 12 && (uint32_t)in->access * in->count == 8;
+        if (ldrd && (in->writes & (1u << in->base)) && r[in->base] == first_word) {
+            return i;
         }
     }
     return -1;

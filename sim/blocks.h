@@ -23,6 +23,7 @@ typedef struct block_info {
     insn_info *insns;
     uint32_t *prefix;     /* prefix[i]: cycles of insns[0..i-1]; [ninsns] = cycles */
     uint32_t checked_gen; /* may run in protection context generation (0: none) */
+    bool unpriv_access;   /* holds an LDRT/STRT-family instruction */
 } block_info;
 
 typedef struct block_cache block_cache;
@@ -41,10 +42,20 @@ block_info *block_cache_add(block_cache *c, uc_engine *uc, uint32_t addr, uint32
 void block_cache_flush(block_cache *c);
 unsigned block_cache_count(const block_cache *c);
 
+/* Is the 32-bit Thumb instruction starting at `code` one of LDRT, STRT
+ * and their byte/halfword forms, which access memory as unprivileged code
+ * does whatever the privilege? */
+bool block_insn_unprivileged(const uint8_t code[4]);
+
 /* Index of the instruction at pc, or -1. */
 int block_insn_index(const block_info *b, uint32_t pc);
 /* Which instruction (index >= from) made an access of `kind` to `addr`,
  * given registers as they stand just before it: -1 when none fits. */
 int block_find_access(const block_info *b, const uint32_t r[16], uint32_t addr, int kind, int from);
+/* An LDRD whose first destination is its base register (index >= from)
+ * that faulted on its second word: Unicorn has already written the first
+ * word, `first_word`, to the base, so block_find_access cannot see it. */
+int block_find_clobbered_ldrd(const block_info *b, const uint32_t r[16], uint32_t first_word,
+                              int from);
 
 #endif

@@ -264,12 +264,46 @@ static unsigned sync_area(guard *g, const guard_area *a, const uint8_t *target, 
     return calls;
 }
 
+static const guard_area *area_of(const guard *g, uint32_t addr, uint32_t *page);
+
+/* Without Unicorn's CPU (no rebuild has shown it yet, or a Unicorn build
+ * that does not call what guard_unicorn.c replaces) only a map rebuild
+ * flushes the TLB, and taking away read or execute rights alone from a
+ * whole region makes none: flip the write right of the region holding the
+ * first page that lost rights, and back.  In the usual build the first
+ * flip shows the CPU, which is then flushed outright. */
+static void flush_by_rebuild(guard *g)
+{
+    uint32_t i;
+    const guard_area *a = area_of(g, g->reduced[0], &i);
+    if (a == NULL) {
+        return;
+    }
+    uint32_t lo = i, hi = i + 1;
+    while (lo > 0 && !g->starts[a->first + lo]) {
+        lo--;
+    }
+    while (hi < a->pages && !g->starts[a->first + hi]) {
+        hi++;
+    }
+    uint32_t addr = a->base + lo * GUARD_PAGE;
+    size_t size = (size_t)(hi - lo) * GUARD_PAGE;
+    uint8_t p = g->cur[a->first + i];
+    guard_unicorn_protect(g->uc, addr, size, p ^ UC_PROT_WRITE, &g->cpu);
+    guard_unicorn_protect(g->uc, addr, size, p, &g->cpu);
+    if (g->cpu != NULL) {
+        guard_unicorn_flush_tlb(g->cpu);
+    }
+}
+
 /* Rights taken away must not live on in TLB entries made before. */
 static void finish_changes(guard *g)
 {
-    if (g->flush_due && g->cpu != NULL && g->num_reduced > GUARD_FLUSH_PAGES) {
+    if (g->flush_due && g->cpu == NULL) {
+        flush_by_rebuild(g);
+    } else if (g->flush_due && g->num_reduced > GUARD_FLUSH_PAGES) {
         guard_unicorn_flush_tlb(g->cpu);
-    } else if (g->flush_due && g->cpu != NULL) {
+    } else if (g->flush_due) {
         for (unsigned i = 0; i < g->num_reduced; i++) {
             guard_unicorn_flush_tlb_page(g->cpu, g->reduced[i]);
         }

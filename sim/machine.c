@@ -106,6 +106,13 @@ static bool in_writable_memory(const machine *m, uint32_t addr)
     return false;
 }
 
+/* A block with an LDRT or STRT is decided every time it runs: its
+ * accesses depend on the registers of the moment. */
+static block_info *unpriv_checked(machine *m, block_info *b)
+{
+    return access_check_block_unpriv(m, b) ? b : NULL;
+}
+
 /* The decoded block, checked against the protection context.  The common
  * case (a loop on a page already known executable, with no MPU edge on it)
  * costs a hash probe and two compares. */
@@ -116,7 +123,8 @@ static block_info *checked_block(machine *m, uint32_t addr, uint32_t size)
         b = block_cache_add(m->blocks, m->uc, addr, size, in_writable_memory(m, addr));
     }
     if (b->checked_gen == m->protection_gen) {
-        return b; /* checked already, and neither context nor MPU changed since */
+        /* checked already, and neither context nor MPU changed since */
+        return b->unpriv_access ? unpriv_checked(m, b) : b;
     }
     uint32_t page = addr & ~(GUARD_PAGE - 1u);
     bool known = page == m->exec_page && ((addr + size - 1u) & ~(GUARD_PAGE - 1u)) == page;
@@ -129,7 +137,7 @@ static block_info *checked_block(machine *m, uint32_t addr, uint32_t size)
     if (!m->stepping) { /* a step does not check execute edges */
         b->checked_gen = m->protection_gen;
     }
-    return b;
+    return b->unpriv_access ? unpriv_checked(m, b) : b;
 }
 
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)

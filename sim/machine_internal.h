@@ -251,6 +251,7 @@ void access_fault_fetch(machine *m, uint32_t addr);
  * step up to the first instruction that may not execute was arranged). */
 bool access_check_block_fetch(machine *m, const block_info *b);
 bool access_check_block_page(machine *m, const block_info *b);
+bool access_check_block_unpriv(machine *m, const block_info *b);
 
 /* timed_input.c: inputs scheduled on the event queue; after evq_destroy */
 void timed_input_free_all(machine *m);

@@ -119,6 +119,32 @@ START_TEST(read_refused_after_read_only)
 }
 END_TEST
 
+/* The very first change takes away only read rights, from a whole mapping
+ * (flash, never writable): nothing has made Unicorn rebuild its map and so
+ * shown the guard its CPU, and a read the TLB remembers from before must
+ * still be refused.  The code runs from a page outside the guard's areas. */
+#define SIDE 0x30000000u
+START_TEST(read_refused_before_any_rebuild)
+{
+    ck_assert_int_eq(uc_mem_map(uc, SIDE, 0x1000, UC_PROT_ALL), UC_ERR_OK);
+    ck_assert_int_eq(uc_mem_write(uc, SIDE, code, sizeof(code)), UC_ERR_OK);
+    uint32_t r1 = FLASH + 0x8000u, r2 = RAM + 4;
+    uc_reg_write(uc, UC_ARM_REG_R1, &r1);
+    uc_reg_write(uc, UC_ARM_REG_R2, &r2);
+    guard_apply(g, 0); /* MPU off: everything the areas allow */
+    ck_assert_int_eq(uc_emu_start(uc, SIDE | 1u, SIDE + sizeof(code), 0, 0), UC_ERR_OK);
+    ck_assert_int_eq(faults, 0);
+    mpu_set_ctrl(m, 1u | 4u);
+    mpu_set_region(m, 1, RAM, rasr_rw_pages(14)); /* RAM as it was, flash refused */
+    guard_invalidate(g);
+    guard_apply(g, GUARD_MPU_APPLIES);
+    uc_reg_write(uc, UC_ARM_REG_R1, &r1);
+    uc_emu_start(uc, SIDE | 1u, SIDE + sizeof(code), 0, 0);
+    ck_assert_int_eq(faults, 1);
+    ck_assert_int_eq(fault_type, UC_MEM_READ_PROT);
+}
+END_TEST
+
 START_TEST(write_refused_on_read_only)
 {
     guard_apply(g, GUARD_PRIVILEGED | GUARD_MPU_APPLIES);
@@ -157,6 +183,7 @@ static Suite *guard_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, refused_after_allowed);
     tcase_add_test(tc, read_refused_after_read_only);
+    tcase_add_test(tc, read_refused_before_any_rebuild);
     tcase_add_test(tc, write_refused_on_read_only);
     tcase_add_test(tc, host_writes_keep_the_protection);
     suite_add_tcase(s, tc);

@@ -11,11 +11,11 @@ static volatile uint32_t table[4] __attribute__((aligned(1024)));
 __attribute__((noinline)) static uint32_t pick(const volatile uint32_t *base, uint32_t i)
 {
     uint32_t r = 7;
-    __asm volatile("cmp %1, #15\n\t"           /* i <= 15: take the "then" pair */
-                   "itte ls\n\t"               /* ldr, add if LS; mov if HI */
+    __asm volatile("cmp %1, #15\n\t"                /* i <= 15: take the "then" pair */
+                   "itte ls\n\t"                    /* ldr, add if LS; mov if HI */
                    "ldrls %0, [%2, %1, lsl #2]\n\t" /* the access on the cut page */
-                   "addls %0, %0, #1\n\t"      /* must run after the load */
-                   "movhi %0, #0\n\t"          /* must not run */
+                   "addls %0, %0, #1\n\t"           /* must run after the load */
+                   "movhi %0, #0\n\t"               /* must not run */
                    : "+&r"(r)
                    : "r"(i), "r"(base)
                    : "cc", "memory");

@@ -10,11 +10,11 @@
  * frame crafted here, which resumes the thread. */
 #include "fw.h"
 
-#define BAD_STACK 0x60000100u /* unmapped in Bulwark and in QEMU */
+#define BAD_STACK          0x60000100u /* unmapped in Bulwark and in QEMU */
 #define SHCSR_SVCALLPENDED (1u << 15)
-#define CFSR_UNSTKERR (1u << 11)
-#define CFSR_STKERR (1u << 12)
-#define XPSR_THUMB (1u << 24)
+#define CFSR_UNSTKERR      (1u << 11)
+#define CFSR_STKERR        (1u << 12)
+#define XPSR_THUMB         (1u << 24)
 
 void stkerr_probe(uint32_t bad_psp);
 void unstkerr_probe(uint32_t good_psp);
@@ -42,8 +42,8 @@ void busfault_handler(void)
     bf.shcsr = SCB_SHCSR;
     bf.exc_return = lr;
     bf.psp = get_psp();
-    SCB_CFSR = bf.cfsr;                 /* write one to clear */
-    SCB_SHCSR &= ~SHCSR_SVCALLPENDED;   /* the SVC's frame is gone: drop it */
+    SCB_CFSR = bf.cfsr;                           /* write one to clear */
+    SCB_SHCSR &= ~SHCSR_SVCALLPENDED;             /* the SVC's frame is gone: drop it */
     __asm volatile("msr psp, %0" ::"r"(fix_psp)); /* resume through the crafted frame */
 }
 
