@@ -8,6 +8,7 @@
  * another's.  Received bytes go to the oldest pending read, or to the
  * process console when no process is reading. */
 #include "../kernel/shell.h"
+#include "../kernel/upload.h"
 #include "capsules.h"
 
 #define CHUNK 32u
@@ -125,12 +126,17 @@ static void find_reader(proc_id pid, void *data, void *ctx)
     }
 }
 
+/* An image being received over the console (kernel/upload.c) gets every
+ * byte until it is complete: a process that starts reading meanwhile must
+ * not take some of them. */
 void console_handle_rx(void)
 {
     int c;
     while ((c = arch_console_getc()) >= 0) {
         rx_step r = {.c = (char)c};
-        grant_each(&console_driver, find_reader, &r);
+        if (!upload_receiving()) {
+            grant_each(&console_driver, find_reader, &r);
+        }
         if (r.taken) {
             grant_enter(r.pid, &console_driver, rx_in_grant, &r);
         } else {

@@ -71,11 +71,12 @@ static bool flash_taken(uaddr img, uint32_t size)
     return false;
 }
 
-/* When process RAM is full, a terminated process's block of exactly the
- * size needed may take the new process (live update: terminate an app, then
- * load its replacement).  Only the same block: the new control block then
- * lies where the old one did, so the scheduler's note of the process that
- * ran last can never point into memory a process owns. */
+/* When process RAM is full, or every slot is taken, a terminated process's
+ * block of exactly the size needed may take the new process (live update:
+ * terminate an app, then load its replacement).  Only the same block: the
+ * new control block then lies where the old one did, so the scheduler's
+ * note of the process that ran last can never point into memory a process
+ * owns. */
 static struct proc *terminated_with_block(unsigned log2)
 {
     for (unsigned slot = 0; slot < PROC_MAX; slot++) {
@@ -105,7 +106,9 @@ static bool load_one(uaddr img, const tbf_info *info, const char *name)
     }
     unsigned log2 = proc_block_log2_for(info->min_ram);
     uaddr block = log2 != 0 ? loader_find_block(log2) : 0;
-    struct proc *old = block == 0 && log2 != 0 ? terminated_with_block(log2) : NULL;
+    /* Out of RAM, or out of slots (terminated processes keep theirs). */
+    bool short_of_room = block == 0 || proc_count() == PROC_MAX;
+    struct proc *old = short_of_room && log2 != 0 ? terminated_with_block(log2) : NULL;
     block = old != NULL ? proc_block(old) : block;
     if (block == 0) {
         klog("image %u at 0x%08x (%s): skipped: RAM request of %u bytes does not fit", scan_index,

@@ -9,6 +9,10 @@
 #include "grant.h"
 
 struct proc *proc_table[PROC_MAX];
+/* The last id given out in each slot: a process that takes over a slot (a
+ * new image, maybe in a terminated process's block) goes on from there, so
+ * an id a capsule kept never names a later process. */
+static proc_id slot_ids[PROC_MAX];
 
 /* ---- the table ------------------------------------------------------------ */
 
@@ -32,21 +36,29 @@ unsigned proc_count(void)
     return n;
 }
 
+/* A replacement may carry the name of the terminated process it replaces:
+ * the name then means the one that is not terminated. */
 struct proc *proc_find(const char *name, unsigned len)
 {
+    struct proc *found = NULL;
     for (unsigned i = 0; i < PROC_MAX; i++) {
         unsigned plen;
         const char *pname = proc_table[i] ? proc_name(proc_table[i], &plen) : NULL;
-        if (pname != NULL && plen == len && memcmp(pname, name, len) == 0) {
+        if (pname == NULL || plen != len || memcmp(pname, name, len) != 0) {
+            continue;
+        }
+        if (proc_table[i]->state != PS_TERMINATED) {
             return proc_table[i];
         }
+        found = found != NULL ? found : proc_table[i];
     }
-    return NULL;
+    return found;
 }
 
 void proc_table_reset(void)
 {
     memset(proc_table, 0, sizeof proc_table);
+    memset(slot_ids, 0, sizeof slot_ids);
 }
 
 /* ---- layout ------------------------------------------------------------- */
@@ -165,8 +177,9 @@ void proc_start(struct proc *p)
 {
     uaddr block = proc_block(p);
     reclaim(p, true);
-    uint16_t gen = (uint16_t)((p->id / PROC_MAX + 1u) % (65536u / PROC_MAX));
+    uint16_t gen = (uint16_t)((slot_ids[p->slot] / PROC_MAX + 1u) % (65536u / PROC_MAX));
     p->id = (uint16_t)((gen != 0 ? gen : 1u) * PROC_MAX + p->slot);
+    slot_ids[p->slot] = p->id;
     p->brk = block + arch_mpu_granule(p->block_log2);
     p->stack_hint = 0;
     p->heap_hint = 0;

@@ -11,6 +11,8 @@
 void upload_begin(uint32_t size);
 /* Is the console feeding an image (or discarding a refused one's line)? */
 bool upload_active(void);
+/* Are an image's digits (or the rest of their line) arriving right now? */
+bool upload_receiving(void);
 void upload_input(char c);
 
 #endif

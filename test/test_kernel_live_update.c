@@ -109,6 +109,50 @@ START_TEST(free_block_is_preferred_to_a_terminated_one)
 }
 END_TEST
 
+/* Only a terminated process gives its block away: not a stopped one, a
+ * faulted one (policy stop) or one whose exit the kernel loop has not yet
+ * finished. */
+START_TEST(stopped_faulted_and_exiting_keep_their_blocks)
+{
+    proc_mark_faulted(beta);
+    run("stop alpha");
+    write_next("gamma", 2700);
+    run("load");
+    ck_assert(fake_console_has("(gamma): skipped: RAM request of 2700 bytes does not fit"));
+    run("start alpha");
+    alpha->flags |= PF_EXIT_PENDING;
+    fake_console_clear();
+    run("load");
+    ck_assert(fake_console_has("0 new process(es)"));
+    ck_assert_ptr_eq(proc_find("alpha", 5), alpha);
+    ck_assert_ptr_eq(proc_find("beta", 4), beta);
+    ck_assert_ptr_null(proc_find("gamma", 5));
+}
+END_TEST
+
+/* With RAM to spare, terminated processes keep their slots; once every
+ * slot is taken, a replacement takes a terminated process's slot and block
+ * of its size rather than being refused. */
+START_TEST(replacements_do_not_run_out_of_slots)
+{
+    fake_reset();
+    fake_tbf s = {.name = "alpha", .min_ram = 1000, .binary_size = 64};
+    fake_tbf_write(FAKE_APPS, &s);
+    ck_assert_uint_eq(loader_scan(), 1);
+    for (unsigned i = 0; i < 3 * PROC_MAX; i++) {
+        run("terminate alpha");
+        write_next("alpha", 1000);
+        fake_console_clear();
+        run("load");
+        ck_assert_msg(fake_console_has("1 new process(es)"), "update %u: %s", i, fake_console());
+        struct proc *p = proc_find("alpha", 5);
+        ck_assert_int_eq(p->state, PS_RUNNING);
+    }
+    ck_assert_uint_eq(proc_count(), PROC_MAX);
+    ck_assert_uint_ne(loader_find_block(11), 0); /* RAM was never short */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernel_live_update");
@@ -118,6 +162,8 @@ int main(void)
     tcase_add_test(t, replacement_takes_the_terminated_block);
     tcase_add_test(t, terminated_block_of_another_size_is_kept);
     tcase_add_test(t, free_block_is_preferred_to_a_terminated_one);
+    tcase_add_test(t, stopped_faulted_and_exiting_keep_their_blocks);
+    tcase_add_test(t, replacements_do_not_run_out_of_slots);
     suite_add_tcase(s, t);
     return run_suite(s);
 }
