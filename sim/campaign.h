@@ -99,14 +99,20 @@ int campaign_execute(campaign *c);
 int campaign_replay(campaign *c, unsigned index, campaign_outcome *golden, campaign_outcome *out);
 
 /* campaign_outcome.c */
+/* What the exception engine shows while a run goes on; forked children
+ * inherit it with the machine. */
 typedef struct campaign_watch {
+    const campaign *c;
+    int running;                              /* image index of the process running, or -1 */
     uint64_t app_last_run[APP_PLACEMENT_MAX]; /* by image index */
+    uint32_t app_faults[APP_PLACEMENT_MAX];   /* faults it took, by image index */
+    uint32_t kernel_faults;                   /* faults at a pc in the kernel's code */
 } campaign_watch;
 /* The last quarter of a run: in a system that still works the apps that
  * ran there in the golden run run there again. */
 #define CAMPAIGN_LATE_NUM 3
 #define CAMPAIGN_LATE_DEN 4
-void campaign_watch_attach(campaign_watch *w, machine *m);
+void campaign_watch_attach(const campaign *c, campaign_watch *w, machine *m);
 /* Who the fault about to be applied hits, given the machine as it stands. */
 int campaign_fault_target(const campaign *c, machine *m, const scenario_fault *f);
 void campaign_observe(const campaign *c, machine *m, const run_result *r, const campaign_watch *w,

@@ -7,12 +7,17 @@
  * outcomes go into memory shared with the children.  Every worker's golden
  * run must come out the same; --replay runs one run from reset the same
  * way, without fork. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "campaign.h"
 #include "commands.h"
@@ -97,7 +102,7 @@ static machine *start_line(const campaign *c, FILE *uart, campaign_watch *w)
     view.num_faults = 0;
     machine *m = scenario_run_start(&view, &c->b, &c->img, &c->placed, uart, &status);
     if (m != NULL) {
-        campaign_watch_attach(w, m);
+        campaign_watch_attach(c, w, m);
     }
     return m;
 }
@@ -121,7 +126,7 @@ static void finish_run(const campaign *c, machine *m, const campaign_watch *w,
     }
     campaign_observe(c, m, res, w, out);
     const machine_injection *inj = machine_injections(m, &n);
-    out->target = target;
+    out->target = n > 0 ? target : CAMPAIGN_TARGET_NONE; /* a skipped fault hits nothing */
     out->applied = n > 0;
     out->fault_cycle = n > 0 ? inj[0].cycle : 0;
     snprintf(out->fault, sizeof(out->fault), "%s", n > 0 ? inj[0].label : "");
@@ -134,8 +139,8 @@ static bool advance(const campaign *c, machine *m, uint64_t at, run_result *line
         return false;
     }
     uint64_t now = machine_cycles(m);
-    if (at >= c->end_cycle) {
-        return false; /* due when the run is over: never applied */
+    if (at > c->end_cycle) {
+        return false; /* due after the run is over: never applied */
     }
     if (now < at) {
         *line = machine_run(m, at - now);
@@ -143,18 +148,45 @@ static bool advance(const campaign *c, machine *m, uint64_t at, run_result *line
     return line->end == END_TIME_LIMIT;
 }
 
+/* A fork()ed worker or run dies with the process that forked it: a
+ * campaign killed from outside (a test's timeout, a CI job cancelled)
+ * must not leave its workers running on for thousands of runs. */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent) {
+        _exit(EXIT_INTERNAL); /* it died before the line above */
+    }
+}
+
+/* waitpid() that a signal handler interrupting it does not confuse. */
+static bool wait_child(pid_t pid, int *wstatus)
+{
+    pid_t got;
+    do {
+        got = waitpid(pid, wstatus, 0);
+    } while (got < 0 && errno == EINTR);
+    return got == pid;
+}
+
 static void fork_run(const campaign *c, machine *m, const campaign_watch *w, const campaign_run *r,
                      campaign_outcome *out)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         run_result res;
+        die_with_parent(parent);
         finish_run(c, m, w, r, out, &res);
         _exit(0);
     }
     int wstatus;
-    if (pid < 0 || waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus)) {
-        out->filled = false; /* classified as a simulator error */
+    if (pid < 0 || !wait_child(pid, &wstatus) || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        /* a crashed or killed run: a simulator error; what it left is not to be trusted */
+        memset(out, 0, sizeof(*out));
+        out->target = CAMPAIGN_TARGET_NONE;
     }
 }
 
@@ -197,18 +229,19 @@ static int spawn_workers(campaign *c, const unsigned *order, campaign_outcome *s
 {
     pid_t *pids = calloc(c->jobs, sizeof(pid_t));
     int status = pids ? EXIT_OK : EXIT_INTERNAL;
+    pid_t parent = getpid();
     fflush(NULL); /* nothing buffered may be written twice */
     for (unsigned w = 0; w < c->jobs && status == EXIT_OK; w++) {
         pids[w] = fork();
         if (pids[w] == 0) {
+            die_with_parent(parent);
             _exit(worker(c, order, w, shared));
         }
         status = pids[w] < 0 ? EXIT_INTERNAL : status;
     }
     for (unsigned w = 0; w < c->jobs && pids != NULL; w++) {
         int ws;
-        if (pids[w] > 0 &&
-            (waitpid(pids[w], &ws, 0) != pids[w] || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)) {
+        if (pids[w] > 0 && (!wait_child(pids[w], &ws) || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)) {
             fprintf(stderr, "bulwark: campaign worker %u failed\n", w);
             status = EXIT_INTERNAL;
         }

@@ -16,19 +16,45 @@
 #define OWNER_KERNEL -1
 #define OWNER_OTHER  -2
 
-/* A process ran: the exception engine resumed it. */
+/* The exception engine resumed a process (app < 0: at a pc in no image)
+ * or left it. */
 static void on_process(void *ctx, uint64_t cycle, int app, bool running)
 {
     campaign_watch *w = ctx;
-    if (running && app >= 0 && app < APP_PLACEMENT_MAX) {
+    w->running = running && app >= 0 && app < APP_PLACEMENT_MAX ? app : -1;
+    if (w->running >= 0) {
         w->app_last_run[app] = cycle;
     }
 }
 
-void campaign_watch_attach(campaign_watch *w, machine *m)
+/* The kernel's own code: flash below the first app image. */
+static bool in_kernel_code(const campaign *c, uint32_t pc)
 {
-    machine_observer obs = {.process = on_process, .ctx = w};
+    const board_memory *flash = board_memory_containing(&c->b, 0, 1);
+    return flash != NULL && board_memory_containing(&c->b, pc, 1) == flash &&
+           (c->placed.count == 0 || pc < c->placed.start[0]);
+}
+
+/* A fault taken from a running process is that process's, wherever its pc
+ * went (a jump to address 0 is in the kernel's flash, but the kernel did
+ * not fault); otherwise the pc says whose code faulted. */
+static void on_fault(void *ctx, const fault_record *f)
+{
+    campaign_watch *w = ctx;
+    int app = w->running >= 0 ? w->running : scenario_app_at(&w->c->placed, f->pc);
+    if (app >= 0 && (size_t)app < w->c->s->num_apps) {
+        w->app_faults[app]++;
+    } else if (app < 0 && in_kernel_code(w->c, f->pc)) {
+        w->kernel_faults++;
+    }
+}
+
+void campaign_watch_attach(const campaign *c, campaign_watch *w, machine *m)
+{
+    machine_observer obs = {.process = on_process, .fault = on_fault, .ctx = w};
     memset(w, 0, sizeof(*w));
+    w->c = c;
+    w->running = -1;
     machine_set_observer(m, &obs);
 }
 
@@ -121,7 +147,9 @@ static void add_line(campaign_outcome *o, int owner, const char *line, size_t n,
     }
 }
 
-static void split_streams(const scenario *s, const char *uart, campaign_outcome *o)
+/* By length, not as a C string: a wild app may print NUL bytes, and what
+ * follows one must still count. */
+static void split_streams(const scenario *s, const char *uart, size_t len, campaign_outcome *o)
 {
     int dump = OWNER_OTHER;
     bool faulted = false;
@@ -129,9 +157,9 @@ static void split_streams(const scenario *s, const char *uart, campaign_outcome 
     for (unsigned i = 0; i < o->num_apps; i++) {
         o->apps[i].out_hash = 0xcbf29ce484222325ull;
     }
-    for (const char *p = uart; *p != '\0';) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    for (const char *p = uart, *end = uart + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         add_line(o, line_owner(s, p, n, &dump, &faulted), p, n, faulted);
         p += n + (nl != NULL);
     }
@@ -147,29 +175,16 @@ static int app_index_named(const campaign *c, const char *name)
     return CAMPAIGN_TARGET_NONE;
 }
 
-/* The kernel's own code: flash below the first app image. */
-static bool in_kernel_code(const campaign *c, uint32_t pc)
+/* Faults as on_fault() attributed them (every one, not only those the
+ * machine's fault log has room for); one at a wild pc while no process ran
+ * is left to the kernel's own lines ("[kernel] process NAME faulted"). */
+static void count_faults(const campaign *c, const machine *m, const campaign_watch *w,
+                         campaign_outcome *o)
 {
-    const board_memory *flash = board_memory_containing(&c->b, 0, 1);
-    return flash != NULL && board_memory_containing(&c->b, pc, 1) == flash &&
-           (c->placed.count == 0 || pc < c->placed.start[0]);
-}
-
-/* A fault at a pc in an app's image is that app's, one in the kernel's
- * code the kernel's; one at a wild pc (a jump into nowhere) is left to the
- * kernel's own lines to attribute ("[kernel] process NAME faulted"). */
-static void count_faults(const campaign *c, const machine *m, campaign_outcome *o)
-{
-    const machine_stats *st = machine_get_stats(m);
-    o->faults = st->faults;
-    for (unsigned i = 0; i < st->fault_log_len; i++) {
-        uint32_t pc = st->fault_log[i].pc;
-        int app = scenario_app_at(&c->placed, pc);
-        if (app >= 0 && (unsigned)app < o->num_apps) {
-            o->apps[app_index_named(c, c->s->apps[app].name)].faults++;
-        } else if (in_kernel_code(c, pc)) {
-            o->kernel_faults++;
-        }
+    o->faults = machine_get_stats(m)->faults;
+    o->kernel_faults = w->kernel_faults;
+    for (unsigned i = 0; i < o->num_apps; i++) {
+        o->apps[app_index_named(c, c->s->apps[i].name)].faults += w->app_faults[i];
     }
 }
 
@@ -192,9 +207,12 @@ void campaign_observe(const campaign *c, machine *m, const run_result *r, const 
     }
     memcpy(uart, bytes, len);
     uart[len] = '\0';
+    split_streams(c->s, uart, len, out);
+    for (size_t i = 0; i < len; i++) {
+        uart[i] = uart[i] == '\0' ? ' ' : uart[i]; /* the kernel's lines after a NUL count too */
+    }
     out->panic = strstr(uart, "[kernel] panic") != NULL;
-    split_streams(c->s, uart, out);
-    count_faults(c, m, out);
+    count_faults(c, m, w, out);
     uint64_t late = c->end_cycle / CAMPAIGN_LATE_DEN * CAMPAIGN_LATE_NUM;
     for (unsigned i = 0; i < out->num_apps; i++) {
         if (w->app_last_run[i] >= late) {

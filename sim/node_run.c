@@ -124,10 +124,18 @@ static int start_nodes(const scenario *s, node_rt *n)
     return EXIT_OK;
 }
 
+/* The cycle at which simulated time t_us begins on a node: the same instant
+ * on every node whatever its clock, computed from the start each time so
+ * that no rounding piles up, and split so long runs do not overflow. */
+static uint64_t cycle_at_us(uint64_t t_us, uint64_t hz)
+{
+    return t_us / 1000000 * hz + t_us % 1000000 * hz / 1000000;
+}
+
 /* Runs the node up to simulated time t_us (or its end). */
 static void run_quantum(node_rt *n, uint64_t t_us)
 {
-    uint64_t target = t_us * n->b.clock_hz / 1000000;
+    uint64_t target = cycle_at_us(t_us, n->b.clock_hz);
     uint64_t now = machine_cycles(n->m);
     target = target < n->end ? target : n->end;
     if (target > now) {
@@ -153,9 +161,12 @@ static void run_lockstep(node_rt *n, size_t count)
          * Loading refuses radio keys while no board has a radio, so there
          * is nothing to carry yet. */
     }
+    /* A last line without its newline goes out now, before the summaries,
+     * not when the stream is closed after them. */
     for (size_t i = 0; i < count; i++) {
         if (n[i].uart != NULL) {
             fflush(n[i].uart);
+            prefixed_flush(&n[i].out);
         }
     }
     fflush(stdout);

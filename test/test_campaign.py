@@ -2,21 +2,26 @@
 """`bulwark campaign` and the campaign side of `bulwark test`: runs whose
 class is known (a flip in unused RAM is masked, a forced fault in one app is
 contained, a wild kernel pc panics, a dead kernel timer hangs, a flipped
-kernel variable spreads, a flipped app variable is silent corruption), the
-same report bytes from two invocations and from one or two worker
-processes, --replay giving each run's class and the very UART0 output that
-`bulwark run` gives with the same fault written into the scenario, bad
-campaign specs as FILE:LINE:COL errors, and `bulwark test --junit
---report-dir` over campaign scenarios.
+kernel variable spreads, a flipped app variable is silent corruption, a
+flood of interrupts that only costs time is masked, an app's jump into the
+kernel's flash is contained), faults due exactly at the end or skipped,
+the same report bytes from two invocations and from one, two or three
+worker processes (also with fault times cycles apart), --replay giving each
+run's class and the very UART0 output that `bulwark run` gives with the
+same fault written into the scenario, a run or the whole campaign killed
+from outside, stdout closed early, bad options and campaign specs as
+errors, and `bulwark test --junit --report-dir` over campaign scenarios.
 
 usage: test_campaign.py BULWARK SCENARIOS_DIR BUILD_DIR
 """
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 bulwark, scenarios, build = sys.argv[1:4]
@@ -71,9 +76,15 @@ KNOWN = [
     ("kernel_pc", {"register": "pc", "bit": 30}, "kernel_panic", "kernel"),
     # the kernel's time base (timer1) dies: no alarm ever fires again
     ("dead_timer", {"peripheral": {"device": "timer1", "mode": "dead"}}, "hang", "none"),
-    # a kernel variable: crash's fault handling goes differently
-    ("kernel_var", {"bitflip": {"region": "kernel data", "offset": 382, "bit": 24}},
+    # the console's transmit index (by name: kernel changes move its offset):
+    # crash's fault handling goes differently
+    ("kernel_var", {"bitflip": {"symbol": "tx_head", "bit": 8}},
      "spread", "kernel", ("385ms", "385ms")),
+    # the core sleeps in the kernel at 300 ms: r10 is not live there
+    ("kernel_reg", {"register": "r10", "bit": 13}, "masked", "kernel"),
+    # the kernel's timer interrupt floods for 3 ms: work, no other output
+    ("timing_only", {"peripheral": {"device": "timer1", "mode": "irq_flood", "for": "3ms"}},
+     "masked", "none", ("245ms", "245ms")),
     # one of blink's variables: no fault, but blink prints other lines
     ("blink_var", {"bitflip": {"region": "app:blink data", "offset": 34, "bit": 9}},
      "silent_corruption", "blink", ("450ms", "450ms")),
@@ -105,6 +116,158 @@ def test_not_applied(tmp):
         "a fault due after the end is never applied: masked, no fault listed")
 
 
+def test_wild_jump(tmp):
+    """whileone's pc flipped into the kernel's flash (0x400c0 -> 0xc0): the
+    MPU stops the fetch, the kernel restarts whileone.  The fault is at a
+    pc in the kernel's code, but whileone took it: contained, not spread."""
+    s = spec("wild_jump", {"register": "pc", "bit": 18}, ("250ms", "250ms"),
+             apps=[{"image": "whileone"}, {"image": "hello"}])
+    status, out, err, rep, _ = report_of(tmp, write(tmp, s), "--runs", "1")
+    run = rep["run_list"][0] if rep else {}
+    check(status == 0 and run.get("class") == "contained" and run.get("target") == "whileone",
+          f"a jump into the kernel's flash is the jumping app's fault ({run})")
+
+
+def test_edge_times(tmp):
+    """A fault due exactly at the end is applied there, as `bulwark run`
+    applies it; a fault that is due but skipped (hello has exited by 800 ms,
+    so it never runs again) hits nothing."""
+    s = spec("at_end", {"register": "r0", "bit": 3}, ("1s", "1s"))
+    status, out, err, rep, _ = report_of(tmp, write(tmp, s), "--runs", "1")
+    run = rep["run_list"][0] if rep else {}
+    check(status == 0 and run.get("cycle") == 64000000 and run.get("class") == "masked" and
+          run.get("target") == "kernel", f"fault due at the end: applied at it, masked ({run})")
+    plain = dict(s, faults=[{"at": "1s", "register": "r0", "bit": 3}])
+    del plain["random_faults"]
+    r = subprocess.run([bulwark, "run", write(tmp, plain, "at_end_plain"), "--build-dir", build,
+                        "--report", os.path.join(tmp, "plain.json")], capture_output=True,
+                       timeout=60)
+    injected = json.load(open(os.path.join(tmp, "plain.json")))["injected"] \
+        if r.returncode == 0 else []
+    check([i["cycle"] for i in injected] == [64000000], "bulwark run applies it there too")
+    s = spec("skipped", {"process_fault": "hello"}, ("800ms", "800ms"))
+    status, out, err, rep, _ = report_of(tmp, write(tmp, s), "--runs", "1")
+    run = rep["run_list"][0] if rep else {}
+    check(status == 0 and run.get("class") == "masked" and run.get("fault") == "" and
+          run.get("target") == "none", f"a skipped fault: masked, no fault, target none ({run})")
+
+
+def children(pid):
+    """Process ids whose parent is pid (from /proc)."""
+    found = []
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(d))
+    return found
+
+
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def alive(pid):
+    return state(pid) not in ("Z", "gone")
+
+
+def kill_one_run(pid):
+    """Stop, then kill, a run still going (one that already ended is left be)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.time() + 1
+    while state(pid) not in ("T", "Z", "gone") and time.time() < deadline:
+        time.sleep(0.001)
+    if state(pid) != "T":
+        return False
+    os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def start_long(tmp, runs):
+    """The campaign's stdout goes to a file: a worker left running would
+    hold a pipe open and keep its reader waiting."""
+    rep, out = os.path.join(tmp, "long.json"), open(os.path.join(tmp, "long.out"), "w+")
+    err = open(os.path.join(tmp, "long.err"), "w+")
+    p = subprocess.Popen([bulwark, "campaign", SHIPPED, "--build-dir", build, "--runs", str(runs),
+                          "--jobs", "2", "--report", rep], stdout=out, stderr=err)
+    p.out, p.err = out, err
+    workers, deadline = [], time.time() + 20
+    while len(workers) < 2 and time.time() < deadline:
+        workers = children(p.pid)
+    return p, workers, rep
+
+
+def test_killed_run(tmp):
+    """A run killed from outside is an error: exit 3, the run listed as
+    `error`, the others classified, no hang."""
+    p, workers, rep = start_long(tmp, 60)
+    victim, deadline = None, time.time() + 20
+    while victim is None and time.time() < deadline:
+        for run in [r for w in workers for r in children(w)]:
+            if kill_one_run(run):
+                victim = run
+                break
+    p.wait(timeout=120)
+    p.out.seek(0)
+    out = p.out.read()
+    data = json.load(open(rep)) if os.path.exists(rep) else {}
+    errors = [r for r in data.get("run_list", []) if r["class"] == "error"]
+    check(victim is not None and p.returncode == 3 and re.search(r"^error\s+1 ", out, re.M) and
+          len(errors) == 1 and errors[0]["target"] == "none" and
+          errors[0]["reason"] == "simulator error: the run crashed",
+          f"a killed run: exit 3 ({p.returncode}), one error run ({errors})")
+
+
+def test_killed_worker(tmp):
+    """A worker killed from outside: exit 3 naming it, no table, no hang."""
+    p, workers, rep = start_long(tmp, 60)
+    if workers:
+        os.kill(workers[0], signal.SIGKILL)
+    p.wait(timeout=120)
+    p.out.seek(0)
+    p.err.seek(0)
+    err = p.err.read()
+    check(len(workers) == 2 and p.returncode == 3 and "campaign worker 0 failed" in err and
+          "masked" not in p.out.read(), f"a killed worker: exit 3 ({p.returncode}), {err!r}")
+
+
+def test_killed_campaign(tmp):
+    """Killing the campaign itself leaves none of its workers running (they
+    would need a minute for their 5000 runs)."""
+    p, workers, rep = start_long(tmp, 5000)
+    p.kill()
+    p.wait(timeout=30)
+    deadline = time.time() + 2
+    while any(alive(w) for w in workers) and time.time() < deadline:
+        time.sleep(0.05)
+    check(len(workers) == 2 and not any(alive(w) for w in workers),
+          f"killing the campaign ends its workers ({workers})")
+    for pid in [r for w in workers for r in children(w)] + workers:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_stdout_closed(tmp):
+    """A reader that leaves early (`| head -1`): the report is still written.
+    ("--runs 010" is ten runs: numbers are decimal.)"""
+    rep = os.path.join(tmp, "closed.json")
+    r, w = os.pipe()
+    os.close(r)
+    p = subprocess.run([bulwark, "campaign", SHIPPED, "--build-dir", build, "--runs", "010",
+                        "--report", rep], stdout=w, stderr=subprocess.PIPE, timeout=60)
+    os.close(w)
+    check(p.returncode == 0 and os.path.exists(rep) and
+          len(json.load(open(rep))["run_list"]) == 10,
+          f"stdout closed: exit {p.returncode}, the report of 10 runs written anyway")
+
+
 def test_determinism(tmp):
     args = ("--runs", "24", "--seed", "7")
     a = report_of(tmp, SHIPPED, *args, "--jobs", "2")
@@ -119,6 +282,14 @@ def test_determinism(tmp):
     check(a[1] == b[1] == c[1], "same scenario and seed: the same table")
     check("runs/s" in a[2] and "runs/s" not in a[1] and b"runs/s" not in text[0],
           "runs per second on standard error only")
+    # fault times a few cycles apart, many in the same translated block: one
+    # worker stops its line at each of them, three workers at a third each
+    near = write(tmp, spec("near", {"register": "any"}, ("250ms", "250.003ms")))
+    one, three = (report_of(tmp, near, "--runs", "16", "--seed", "5", "--jobs", j)
+                  for j in ("1", "3"))
+    cycles = {r["cycle"] for r in one[3]["run_list"]} if one[3] else set()
+    check(one[4] is not None and one[4] == three[4] and len(cycles) == 16,
+          f"faults cycles apart: one worker or three, the same report bytes ({sorted(cycles)})")
     d = report_of(tmp, SHIPPED, "--runs", "24", "--seed", "8")
     check(d[3] is not None and [r["seed"] for r in d[3]["run_list"]] !=
           [r["seed"] for r in a[3]["run_list"]], "another seed: other runs")
@@ -158,7 +329,9 @@ def test_replay(tmp, path, rep, *args, need_odd=True):
         check(run["fault"] in err, f"{name} --replay {k}: lists its fault")
         plain = subprocess.run([bulwark, "run", explicit(tmp, path, run), "--build-dir", build],
                                capture_output=True, text=True, timeout=60)
-        check(plain.stdout == out and len(out) > 1000,
+        # a run that hangs early prints little: the boot lines show it printed at all
+        check(plain.stdout == out and out.startswith("[kernel] Bulwark kernel") and
+              "[kernel] loaded" in out,
               f"{name} --replay {k}: UART0 as `bulwark run` gives with the fault listed")
 
 
@@ -201,7 +374,9 @@ def test_bad_specs(tmp):
     status, out, err = campaign(write(tmp, s), "--runs", "1")
     check(status == 2 and re.search(r"nospace\.json:1:1: .*fault space", err) is not None,
           "no random_faults: exit 2 naming FILE:1:1 and the fault space")
-    for args in (["--runs", "x"], ["--jobs", "0"], ["--bogus"], ["--runs", "3", "--replay", "3"]):
+    for args in (["--runs", "x"], ["--jobs", "0"], ["--jobs", "-1"], ["--jobs", "257"],
+                 ["--runs", "0"], ["--runs", "100001"], ["--bogus"], ["--replay", "-1"],
+                 ["--runs", "3", "--replay", "3"], ["--seed", "99999999999999999999"]):
         status, out, err = campaign(SHIPPED, *args)
         check(status == 2, f"campaign {' '.join(args)}: exit 2")
 
@@ -260,6 +435,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_known_classes(tmp)
         test_not_applied(tmp)
+        test_edge_times(tmp)
+        test_wild_jump(tmp)
+        test_stdout_closed(tmp)
+        test_killed_run(tmp)
+        test_killed_worker(tmp)
+        test_killed_campaign(tmp)
         rep = test_determinism(tmp)
         if rep is not None:
             test_replay(tmp, SHIPPED, rep, "--runs", "24", "--seed", "7")

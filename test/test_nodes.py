@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Scenarios with several nodes (scenarios/SCHEMA.md, "nodes"): each node runs
-on its own machine with its own output and expectations; bad node and radio
-keys are load errors naming FILE:LINE:COL."""
+on its own machine with its own output and expectations, in lockstep aligned
+in simulated time whatever the clocks; bad node and radio keys are load
+errors naming FILE:LINE:COL."""
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-bulwark, scenarios_dir, build_dir, exiting_elf = sys.argv[1:5]
+bulwark, scenarios_dir, build_dir, exiting_elf, echo_elf = sys.argv[1:6]
 exiting_elf = os.path.abspath(exiting_elf)  # a firmware that exits after ~2 ms
+echo_elf = os.path.abspath(echo_elf)  # echoes UART0 input uppercased, exits after a newline
 KERNEL = "@build/kernel/bulwark-kernel.elf"
 failures = []
 
@@ -114,6 +116,42 @@ def test_early_end(tmp):
     check(a["cycles"] == 300 * 64000, f"node a ran the full 300 ms: {a['cycles']} cycles")
     check(b["end"] == "firmware_exit" and b["cycles"] == ref["cycles"],
           f"node b ended where it ends alone: {b['cycles']} vs {ref['cycles']} cycles")
+
+
+def echo_node(name, **extra):
+    return dict({"name": name, "board": "sim64", "kernel": echo_elf}, **extra)
+
+
+def test_time_aligned(tmp):
+    """Lockstep is in simulated time, whatever the clocks: node a (64 MHz)
+    echoes its input at 2 ms, node b (25 MHz) at 3 ms, so a's line comes
+    first on stdout although b has run fewer cycles by then."""
+    s = scenario([echo_node("a"), echo_node("b", clock="25M")], duration="10ms",
+                 inputs=[{"at": "2ms", "node": "a", "uart": "aa\n"},
+                         {"at": "3ms", "node": "b", "uart": "bb\n"}])
+    r = run(write(tmp, "aligned.json", s))
+    lines = [l for l in r.stdout.splitlines() if l[4:].startswith("echo ")]
+    check(r.returncode == 0 and lines == ["[a] echo AA", "[b] echo BB"],
+          f"time-aligned lockstep: a's echo before b's ({lines}, status {r.returncode})")
+    s["inputs"] = [{"at": "3ms", "node": "a", "uart": "aa\n"},
+                   {"at": "2ms", "node": "b", "uart": "bb\n"}]
+    r = run(write(tmp, "aligned2.json", s))
+    lines = [l for l in r.stdout.splitlines() if l[4:].startswith("echo ")]
+    check(lines == ["[b] echo BB", "[a] echo AA"], f"and b's first when b's comes first ({lines})")
+
+
+def test_last_partial_line(tmp):
+    """A node's last line without its newline is printed with its prefix
+    before the summaries, not after everything else."""
+    s = scenario([echo_node("a"), node("b", ["hello"])], duration="20ms",
+                 inputs=[{"at": "1ms", "node": "a", "uart": "tail"}])
+    path = write(tmp, "partial.json", s)
+    r = subprocess.run([bulwark, "run", path, "--build-dir", build_dir], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=60)
+    out = r.stdout
+    at, summary = out.find("[a] echo TAIL\n"), out.find("node:           a")
+    check(r.returncode == 0 and 0 <= at < summary,
+          f"partial last line before the summaries (at {at}, summary at {summary})")
 
 
 def test_per_node_verdicts(tmp):
@@ -245,7 +283,8 @@ def test_schema(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_independent_outputs, test_early_end, test_per_node_verdicts, test_single_node_form,
+        for t in (test_independent_outputs, test_early_end, test_time_aligned,
+                  test_last_partial_line, test_per_node_verdicts, test_single_node_form,
                   test_bulwark_test, test_bad_files, test_no_trace_for_nodes, test_schema):
             before = len(failures)
             t(tmp)
