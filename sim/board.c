@@ -240,7 +240,8 @@ int board_load_named(const char *name, board *out, char *err, size_t errlen)
     }
     list_boards(BULWARK_BOARDS_DIR, avail, sizeof avail);
     bool has_env = env != NULL && env[0] != '\0';
-    snprintf(err, errlen, "%s: unknown board (looked in %s%s%s; available: %s)", name,
+    /* a name is at most 31 characters: cut a long one so the reason still fits */
+    snprintf(err, errlen, "%.64s: unknown board (looked in %s%s%s; available: %s)", name,
              has_env ? env : "", has_env ? " and " : "", BULWARK_BOARDS_DIR,
              avail[0] ? avail : "none");
     return -1;

@@ -2,7 +2,9 @@
  * [--report FILE.json] [--junit FILE.xml] [--replay K] [--build-dir DIR]`:
  * the class table on standard output; the scenario line, the expectations
  * and the speed (wall clock, never in the report) on standard error. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,10 +32,11 @@ static const char usage_text[] =
     "usage: bulwark campaign SCENARIO.json [--runs N] [--seed S] [--jobs J] [--report FILE.json]\n"
     "                        [--junit FILE.xml] [--replay K] [--build-dir DIR]\n";
 
+/* Decimal only: "--runs 010" is ten runs, not eight. */
 static bool number(const char *text, long lo, long hi, long *out)
 {
     char *end;
-    long v = strtol(text, &end, 0);
+    long v = strtol(text, &end, 10);
     if (*text == '\0' || *end != '\0' || v < lo || v > hi) {
         return false;
     }
@@ -52,8 +55,9 @@ static int option(campaign_args *a, int c, const char *arg)
     case 'k':
         return number(arg, 0, CAMPAIGN_MAX_RUNS - 1, &a->replay) ? 0 : -1;
     case 's':
+        errno = 0; /* strtoll saturates silently past its range */
         a->seed = strtoll(arg, &end, 0);
-        a->has_seed = *arg != '\0' && *end == '\0';
+        a->has_seed = *arg != '\0' && *end == '\0' && errno == 0;
         return a->has_seed ? 0 : -1;
     case 'R':
         a->report = arg;

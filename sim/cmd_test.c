@@ -354,6 +354,11 @@ static int parse_test_args(int argc, char **argv, test_opts *o, file_list *l)
         fprintf(stderr, "bulwark: --report-dir %s: %s\n", o->report_dir, strerror(errno));
         return EXIT_BAD_INPUT;
     }
+    struct stat st; /* EEXIST also for a file: every scenario would then fail */
+    if (o->report_dir && (stat(o->report_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "bulwark: --report-dir %s: not a directory\n", o->report_dir);
+        return EXIT_BAD_INPUT;
+    }
     return EXIT_OK;
 }
 

@@ -12,7 +12,7 @@ typedef struct duration {
 } duration;
 
 /* Returns false unless the whole text is a non-negative number and a unit
- * (s, ms, us, ns, cycles or c). */
+ * (s, ms, us, ns, cycles or c), below 2^64 cycles or 2^64 ns. */
 bool duration_parse(const char *text, duration *out);
 uint64_t duration_cycles(duration d, uint64_t clock_hz);
 

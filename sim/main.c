@@ -1,6 +1,7 @@
 /* bulwark: command-line front end of the simulator. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,8 @@ static int parse_run(int argc, char **argv, run_args *a)
     return EXIT_OK;
 }
 
+#define UART_IN_MAX (64u << 20)
+
 static int feed_input(machine *m, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -163,12 +166,19 @@ static int feed_input(machine *m, const char *path)
         return EXIT_BAD_INPUT;
     }
     uint8_t buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    size_t n, total = 0;
+    /* all of it is read before the run: /dev/zero would take all memory */
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && (total += n) <= UART_IN_MAX) {
         machine_uart_input(m, 0, buf, n);
     }
+    bool failed = ferror(f) != 0; /* a directory reads as an error, not as nothing */
     if (f != stdin) {
         fclose(f);
+    }
+    if (failed || total > UART_IN_MAX) {
+        fprintf(stderr, "bulwark: %s: %s\n", path,
+                failed ? "read error" : "larger than 64 MiB, too much UART input");
+        return EXIT_BAD_INPUT;
     }
     return EXIT_OK;
 }
@@ -275,7 +285,12 @@ static int run_parsed(const run_args *a)
     }
     int status = simulate(a, &b, &img, &placed, out);
     if (out != stdout) {
-        fclose(out);
+        bool lost = ferror(out) != 0;
+        lost = fclose(out) != 0 || lost; /* a full disk must not pass for a kept output */
+        if (lost && status == EXIT_OK) {
+            fprintf(stderr, "bulwark: cannot write %s\n", a->uart_out);
+            status = EXIT_BAD_INPUT;
+        }
     }
     elf_image_free(&img);
     return status;
@@ -312,6 +327,9 @@ static const char *self_path(const char *argv0)
 
 int main(int argc, char **argv)
 {
+    /* A reader of stdout that goes away (`| head`) must not kill the run
+     * before its report and other files are written. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_INPUT : EXIT_OK;

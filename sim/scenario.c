@@ -2,6 +2,7 @@
  * key against scenarios/SCHEMA.md and json_pos.c finds where the offending
  * key or value sits, so each message reads FILE:LINE:COL. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,14 @@ int scn_check_keys(scn_ctx *c, const cJSON *obj, const char *prefix, const char 
                 snprintf(want + used, sizeof(want) - used, "%s%s", i ? ", " : "", allowed[i]);
             }
             return scn_fail(c, path, true, "unknown key (expected one of: %s)", want);
+        }
+        /* cJSON keeps both and lookups see the first: the second would be ignored */
+        for (const cJSON *prev = obj->child; prev != it; prev = prev->next) {
+            if (strcmp(prev->string, it->string) == 0) {
+                char path[256];
+                scn_path(path, sizeof(path), prefix, it->string, -1);
+                return scn_fail(c, path, true, "key appears twice");
+            }
         }
     }
     return 0;
@@ -253,8 +262,9 @@ static int parse_header(scn_ctx *c, const cJSON *root, scenario *s)
         scn_get_string(c, root, "", "board", true, &board) != 0) {
         return -1;
     }
-    if (seed != NULL &&
-        (!cJSON_IsNumber(seed) || seed->valuedouble != (double)(int64_t)seed->valuedouble)) {
+    /* bounded before the cast: a double past int64_t's range is undefined */
+    if (seed != NULL && (!cJSON_IsNumber(seed) || !(fabs(seed->valuedouble) < 0x1p63) ||
+                         seed->valuedouble != (double)(int64_t)seed->valuedouble)) {
         return scn_fail(c, "seed", false, "expected an integer");
     }
     s->seed = seed ? (int64_t)seed->valuedouble : 0;
@@ -274,6 +284,14 @@ static int parse_machine(scn_ctx *c, const cJSON *root, const char *build_dir, s
     if (flash > UINT32_MAX || ram > UINT32_MAX) {
         return scn_fail(c, flash > UINT32_MAX ? "flash_size" : "ram_size", false,
                         "expected at most 4G");
+    }
+    /* board_override() checks these too, but only here is the key's position known */
+    if (s->clock_hz != 0 && (s->clock_hz < 1000 || s->clock_hz > 1000000000)) {
+        return scn_fail(c, "clock", false, "expected 1 kHz..1 GHz");
+    }
+    if (flash % 1024 != 0 || ram % 1024 != 0) {
+        return scn_fail(c, flash % 1024 != 0 ? "flash_size" : "ram_size", false,
+                        "expected a multiple of 1 KiB");
     }
     s->flash_size = (uint32_t)flash;
     s->ram_size = (uint32_t)ram;
@@ -321,6 +339,8 @@ int scn_parse_root(scn_ctx *c, const cJSON *root, const char *build_dir, scenari
     return expect ? scn_parse_expect(c, expect, s, &s->expect) : 0;
 }
 
+#define SCENARIO_MAX_BYTES (16u << 20)
+
 static char *read_file(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -344,8 +364,13 @@ static char *read_file(const char *path, char *err, size_t errlen)
         }
         n = fread(text + len, 1, cap - len - 1, f);
         len += n;
-    } while (n > 0);
+    } while (n > 0 && len <= SCENARIO_MAX_BYTES);
     fclose(f);
+    if (len > SCENARIO_MAX_BYTES) { /* /dev/zero would take all memory */
+        free(text);
+        snprintf(err, errlen, "%s: larger than 16 MiB, not a scenario file", path);
+        return NULL;
+    }
     text[len] = '\0';
     return text;
 }

@@ -38,12 +38,78 @@ static int parse_exit(scn_ctx *c, const cJSON *obj, scenario_expect *e)
                     "internal_error");
 }
 
+/* glibc's regcomp expands each bounded repetition into copies of its
+ * operand, so nested ones multiply: "((a{1000}){1000}){1000}" took over 4 GB
+ * and 30 s.  An upper bound on the copies, to refuse such a pattern first. */
+#define REGEX_MAX_ATOMS 100000.0
+#define REGEX_MAX_DEPTH 64
+
+static const char *skip_bracket(const char *p)
+{
+    p += p[1] == '^' ? 2 : 1;
+    p += *p == ']' ? 1 : 0; /* a leading ']' is a member */
+    while (*p != '\0' && *p != ']') {
+        if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+            const char *end = strchr(p + 2, p[1]);
+            p = end != NULL && end[1] == ']' ? end + 1 : p;
+        }
+        p++;
+    }
+    return *p == ']' ? p : p - 1;
+}
+
+static bool regex_size_ok(const char *p)
+{
+    double total[REGEX_MAX_DEPTH + 1] = {0}, last[REGEX_MAX_DEPTH + 1] = {0};
+    int d = 0;
+    for (; *p != '\0'; p++) {
+        double atom = 1;
+        if (*p == '(' && d < REGEX_MAX_DEPTH) {
+            d++;
+            total[d] = last[d] = 0;
+            continue;
+        } else if (*p == '(') {
+            return false;
+        } else if (*p == ')' && d > 0) {
+            atom = total[d] > 1 ? total[d] : 1;
+            d--;
+        } else if (*p == '{') {
+            char *end;
+            double lo = strtod(p + 1, &end), hi = *end == ',' ? strtod(end + 1, &end) : lo;
+            double times = (hi > lo ? hi : lo) + (end[-1] == ',' ? 1 : 0); /* {m,}: m+1 */
+            times = times >= 1 ? times : 1;
+            total[d] += last[d] * (times - 1);
+            last[d] *= times;
+            p = strchr(p, '}') ? strchr(p, '}') : p;
+            if (total[d] > REGEX_MAX_ATOMS) {
+                return false;
+            }
+            continue;
+        } else if (*p == '\\' && p[1] != '\0') {
+            p++;
+        } else if (*p == '[') {
+            p = skip_bracket(p);
+        }
+        total[d] += atom;
+        last[d] = atom;
+    }
+    return total[0] <= REGEX_MAX_ATOMS;
+}
+
 /* Compiled now so that a bad pattern is a load error, not a failed run. */
 static int compile_list(scn_ctx *c, const string_list *src, const char *key, regex_t **out,
                         size_t *n)
 {
     *out = calloc(src->n + 1, sizeof(regex_t));
     for (size_t i = 0; i < src->n; i++) {
+        if (!regex_size_ok(src->v[i])) {
+            char path[64];
+            scn_path(path, sizeof(path), key, NULL, (int)i);
+            return scn_fail(c, path, false,
+                            "expected a POSIX extended regex: nested repetitions expand to "
+                            "more than %.0f atoms",
+                            REGEX_MAX_ATOMS);
+        }
         int rc = regcomp(&(*out)[i], src->v[i], REG_EXTENDED | REG_NOSUB);
         if (rc != 0) {
             char why[128], path[64];

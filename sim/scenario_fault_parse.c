@@ -57,7 +57,8 @@ static int parse_address(scn_ctx *c, const cJSON *v, const char *path, uint32_t 
     if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
         a = strtoull(v->valuestring, &end, 0);
     }
-    if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+    /* bounded before the cast: a double past uint64_t's range is undefined */
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= UINT32_MAX &&
         v->valuedouble == (double)(uint64_t)v->valuedouble) {
         a = (unsigned long long)v->valuedouble;
         end = "";

@@ -113,6 +113,9 @@ static int check_image(scn_ctx *c, const char *p, const char *file)
     if (access(file, R_OK) != 0 || stat(file, &st) != 0) {
         return scn_fail(c, p, false, "cannot read %s: %s", file, strerror(errno));
     }
+    if (!S_ISREG(st.st_mode)) { /* a directory's size is no image's: it cannot be sent */
+        return scn_fail(c, p, false, "%s is not a regular file", file);
+    }
     if (st.st_size < 16 || st.st_size % 4 != 0 || st.st_size > (off_t)LOAD_MAX_BYTES) {
         return scn_fail(c, p, false,
                         "%s is %lld bytes; the kernel's load command takes a multiple of 4 "

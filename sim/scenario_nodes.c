@@ -162,6 +162,13 @@ static int parse_names(scn_ctx *c, const cJSON *arr, node_names *nm)
         if (scn_get_string(c, it, path, "name", true, &name) != 0) {
             return -1;
         }
+        int names = 0; /* the node's copy leaves "name" out: scn_check_keys never sees it */
+        for (const cJSON *k = it->child; k != NULL; k = k->next) {
+            names += strcmp(k->string, "name") == 0;
+        }
+        if (names > 1) {
+            return scn_fail(c, p, true, "key appears twice");
+        }
         if (!good_name(name)) {
             return scn_fail(c, p, false, "expected 1 to %d letters, digits, '_' or '-'",
                             NODE_NAME_MAX);

@@ -240,7 +240,9 @@ void *scenario_report_json(const scenario *s, const machine *m, const run_result
     size_t len;
     const uint8_t *uart = machine_uart_log(m, 0, &len);
     char *text = calloc(len + 1, 1);
-    memcpy(text, uart, len);
+    if (text != NULL && len > 0) { /* no output yet: uart may be NULL */
+        memcpy(text, uart, len);
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "bulwark_report", 1);
     cJSON_AddStringToObject(o, "scenario", s->name);

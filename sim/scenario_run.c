@@ -1,5 +1,6 @@
 /* `bulwark run SCENARIO.json`: the same machine, app placement and run loop
  * as a command-line run, configured from a checked scenario file. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,8 @@ static int parse_args(int argc, char **argv, scenario_args *a)
             a->vcd = optarg;
         } else if (c == 'q') {
             a->quiet = true;
-        } else if (c == 's' && (a->seed = strtoll(optarg, &end, 0), *end == '\0' && *optarg)) {
+        } else if (c == 's' && (errno = 0, a->seed = strtoll(optarg, &end, 0),
+                                *end == '\0' && *optarg && errno == 0)) {
             a->has_seed = true;
         } else {
             fprintf(stderr, "bulwark: bad or unknown option '%s' for a scenario run\n",

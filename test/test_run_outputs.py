@@ -77,6 +77,20 @@ def check_vcd(path, leds):
     return changes
 
 
+def check_reader_gone(bulwark, scenario, build, outdir):
+    """stdout's reader leaving at once (`| head -1`) must not stop the run
+    from finishing and writing its report."""
+    report = os.path.join(outdir, "gone.json")
+    r_fd, w_fd = os.pipe()
+    os.close(r_fd)
+    p = subprocess.run([bulwark, "run", scenario, "--build-dir", build, "--report", report],
+                       stdout=w_fd, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(w_fd)
+    assert p.returncode == 0, f"exit {p.returncode} with stdout's reader gone: {p.stderr}"
+    with open(report) as f:
+        assert json.load(f)["passed"] is True
+
+
 def main():
     bulwark, scenarios, build = sys.argv[1:4]
     blink = os.path.join(scenarios, "blink.json")
@@ -91,6 +105,7 @@ def main():
         crash = os.path.join(scenarios, "fault_isolation.json")
         c = run(bulwark, crash, build, out, "c", [])
         check_trace(c["json"], {("i", "fault"), ("X", "exception")})
+        check_reader_gone(bulwark, blink, build, out)
     print(f"ok: {cases} testcases, {n} trace events (identical twice), {changes} LED changes")
 
 
