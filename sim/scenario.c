@@ -226,6 +226,14 @@ static int parse_app(scn_ctx *c, const cJSON *it, const char *path, const char *
     return 0;
 }
 
+/* "FILE:LINE:COL: key" of a top-level key, kept for later errors. */
+static char *where_of(const scn_ctx *c, const char *key)
+{
+    char buf[512];
+    scn_where(c, key, buf, sizeof(buf));
+    return strdup(buf);
+}
+
 static int parse_apps(scn_ctx *c, const cJSON *root, const char *build_dir, scenario *s)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "apps");
@@ -237,6 +245,7 @@ static int parse_apps(scn_ctx *c, const cJSON *root, const char *build_dir, scen
         return scn_fail(c, "apps", false, "expected a list of at most %d apps", APP_PLACEMENT_MAX);
     }
     s->apps = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*s->apps));
+    s->where_apps = where_of(c, "apps");
     for (const cJSON *it = arr->child; it != NULL; it = it->next) {
         scn_path(path, sizeof(path), "apps", NULL, (int)s->num_apps);
         if (parse_app(c, it, path, build_dir, &s->apps[s->num_apps++]) != 0) {
@@ -270,6 +279,7 @@ static int parse_header(scn_ctx *c, const cJSON *root, scenario *s)
     s->seed = seed ? (int64_t)seed->valuedouble : 0;
     s->name = strdup(name);
     s->board = strdup(board);
+    s->where_board = where_of(c, "board");
     return 0;
 }
 
@@ -301,6 +311,7 @@ static int parse_machine(scn_ctx *c, const cJSON *root, const char *build_dir, s
         free(s->board);
         s->board = p;
     }
+    s->where_kernel = where_of(c, "kernel");
     return get_path(c, root, "", "kernel", build_dir, &s->kernel);
 }
 
@@ -421,6 +432,9 @@ void scenario_free(scenario *s)
     free(s->name);
     free(s->board);
     free(s->kernel);
+    free(s->where_board);
+    free(s->where_kernel);
+    free(s->where_apps);
     scn_nodes_free(s);
     memset(s, 0, sizeof(*s));
 }

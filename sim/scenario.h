@@ -174,6 +174,9 @@ typedef struct scenario {
     char *kernel;
     scenario_app *apps;
     size_t num_apps;
+    /* "FILE:LINE:COL: key" of board, kernel and apps, for errors found only
+     * once those files are read (before the run); apps may be NULL */
+    char *where_board, *where_kernel, *where_apps;
     duration duration;
     int64_t seed;
     scenario_input *inputs;

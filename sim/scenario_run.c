@@ -86,6 +86,13 @@ static int parse_args(int argc, char **argv, scenario_args *a)
     return EXIT_OK;
 }
 
+/* An error in a file the scenario names, at the key that names it. */
+static int input_error(const scenario *s, const char *where, const char *err)
+{
+    fprintf(stderr, "bulwark: %s: %s\n", where ? where : s->file, err);
+    return EXIT_BAD_INPUT;
+}
+
 /* Everything that can be wrong with the input is found before the run. */
 static int prepare(scenario *s, board *b, elf_image *img, app_placement *placed)
 {
@@ -95,15 +102,15 @@ static int prepare(scenario *s, board *b, elf_image *img, app_placement *placed)
         paths[i] = s->apps[i].path;
     }
     if (board_load_named(s->board, b, err, sizeof(err)) != 0 ||
-        board_override(b, s->clock_hz, s->flash_size, s->ram_size, err, sizeof(err)) != 0 ||
-        elf_image_load(s->kernel, b, img, err, sizeof(err)) != 0) {
-        fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
-        return EXIT_BAD_INPUT;
+        board_override(b, s->clock_hz, s->flash_size, s->ram_size, err, sizeof(err)) != 0) {
+        return input_error(s, s->where_board, err);
+    }
+    if (elf_image_load(s->kernel, b, img, err, sizeof(err)) != 0) {
+        return input_error(s, s->where_kernel, err);
     }
     if (app_images_place(img, b, paths, s->num_apps, placed, err, sizeof(err)) != 0) {
-        fprintf(stderr, "bulwark: %s: %s\n", s->file, err);
         elf_image_free(img);
-        return EXIT_BAD_INPUT;
+        return input_error(s, s->where_apps ? s->where_apps : s->where_kernel, err);
     }
     if (scenario_resolve_faults(s, b, img, err, sizeof(err)) != 0 ||
         kconfig_patch(img, s, err, sizeof(err)) != 0) {

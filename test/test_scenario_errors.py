@@ -29,9 +29,9 @@ CASES = [("syntax.json", "4:11", "JSON syntax error"),
           "expect.uart_matches[1]: expected a POSIX extended regex: nested repetitions expand"),
          # found once the board is looked up: the file is named, no position; the name
          # filled the message, which lost its reason
-         ("board_long_name.json", None, "b" * 64 + ": unknown board"),
-         # found once the kernel ELF is read: the file is named, no position
-         ("ram_too_small.json", None,
+         ("board_long_name.json", "4:12", "board: " + "b" * 64 + ": unknown board"),
+         # found once the kernel ELF is read, still pointed at the key
+         ("ram_too_small.json", "7:11",
           "the kernel gives processes RAM 0x20002000-0x2000ffff (_sappmem, _eappmem), "
           "which is not all in board sim64's memory")]
 # Odd but valid: they run, exit 0 and no sanitizer has anything to say.
