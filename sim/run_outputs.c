@@ -50,6 +50,9 @@ static void on_leds(void *ctx, uint64_t cycle, uint32_t leds)
 static void on_gpio(void *ctx, uint64_t cycle, int port, uint32_t levels)
 {
     run_outputs *o = ctx;
+    if (o->trace != NULL) {
+        trace_out_gpio(o->trace, cycle, port, levels);
+    }
     if (o->vcd != NULL) {
         vcd_out_gpio(o->vcd, cycle, port, levels);
     }

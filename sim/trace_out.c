@@ -17,6 +17,10 @@
 #define TID_FAULTS 1
 #define TID_UART0  2
 #define TID_LEDS   3
+#define TID_UART1  4 /* UART2 on 5 */
+#define TID_GPIO0  6 /* port p on TID_GPIO0 + p */
+#define GPIO_PORTS 2
+#define GPIO_PINS  16
 #define TID_EXC0   16                     /* exception n is on tid TID_EXC0 + n */
 #define TID_PROC0  (TID_EXC0 + EXC_COUNT) /* app image i is on tid TID_PROC0 + i */
 #define TID_COUNT  (TID_PROC0 + MEASURE_MAX_APPS)
@@ -194,16 +198,36 @@ void trace_out_fault(trace_out *t, const fault_record *f)
 
 void trace_out_uart_tx(trace_out *t, uint64_t cycle, int index, uint8_t byte)
 {
-    char text[8];
-    if (index != 0) {
+    char text[8], name[8];
+    if (index < 0 || index > 2) {
         return;
     }
+    int tid = index == 0 ? TID_UART0 : TID_UART1 + index - 1;
     byte_text(byte, text);
-    name_track(t, TID_UART0, "uart0");
-    begin_event(t, "i", TID_UART0);
-    fprintf(t->f, ",\"s\":\"t\",\"name\":\"%s\",\"cat\":\"uart0\",\"ts\":", text);
-    print_us(t, track_time(t, TID_UART0, cycle));
+    snprintf(name, sizeof(name), "uart%d", index);
+    name_track(t, tid, name);
+    begin_event(t, "i", tid);
+    fprintf(t->f, ",\"s\":\"t\",\"name\":\"%s\",\"cat\":\"%s\",\"ts\":", text, name);
+    print_us(t, track_time(t, tid, cycle));
     fprintf(t->f, ",\"args\":{\"byte\":%u}}", byte);
+}
+
+void trace_out_gpio(trace_out *t, uint64_t cycle, int port, uint32_t levels)
+{
+    char name[8];
+    if (port < 0 || port >= GPIO_PORTS) {
+        return;
+    }
+    snprintf(name, sizeof(name), "gpio%d", port);
+    name_track(t, TID_GPIO0 + port, name);
+    begin_event(t, "C", TID_GPIO0 + port);
+    fprintf(t->f, ",\"name\":\"%s\",\"cat\":\"gpio\",\"ts\":", name);
+    print_us(t, track_time(t, TID_GPIO0 + port, cycle));
+    fprintf(t->f, ",\"args\":{");
+    for (unsigned i = 0; i < GPIO_PINS; i++) {
+        fprintf(t->f, "%s\"pin%u\":%u", i ? "," : "", i, (levels >> i) & 1u);
+    }
+    fprintf(t->f, "}}");
 }
 
 void trace_out_leds(trace_out *t, uint64_t cycle, uint32_t leds)

@@ -18,6 +18,8 @@ void trace_out_exception_returned(trace_out *t, uint64_t cycle, int exc);
 void trace_out_fault(trace_out *t, const fault_record *f);
 void trace_out_uart_tx(trace_out *t, uint64_t cycle, int index, uint8_t byte);
 void trace_out_leds(trace_out *t, uint64_t cycle, uint32_t leds);
+/* The pin levels of GPIO port `port` (bit n: pin n) changed. */
+void trace_out_gpio(trace_out *t, uint64_t cycle, int port, uint32_t levels);
 /* Process scheduling: app image `app` starts or stops running.  With a
  * machine to watch (trace_out_watch), tracks are named by the kernel's
  * process table; otherwise "process N". */

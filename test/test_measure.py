@@ -276,8 +276,13 @@ def uart1_expectations(env):
     good = {"uart1": {"contains": ["says 42"], "not_contains": ["says 43"],
                       "matches": ["^uart1 says [0-9]+\n$"]},
             "uart2": {"not_contains": ["says"]}}
-    r, rep = env.run(env.scenario([], "1ms", good, kernel=elf))
+    trace = os.path.join(env.tmp, "uart1_trace.json")
+    r, rep = env.run(env.scenario([], "1ms", good, kernel=elf), "--trace", trace)
     assert rep["uart1"] == "uart1 says 42\n" and rep["uart2"] == "", rep
+    with open(trace) as f:
+        events = json.load(f)["traceEvents"]
+    sent = "".join(chr(e["args"]["byte"]) for e in events if e.get("cat") == "uart1")
+    assert sent == "uart1 says 42\n", events
     for what in ("uart1_contains", "uart1_not_contains", "uart1_matches", "uart2_not_contains"):
         assert f"PASS {what} " in r.stderr, r.stderr
     bad = {"uart1": {"contains": ["says 43"]}, "uart2": {"contains": ["says 42"]}}

@@ -80,7 +80,8 @@ def gpio_levels_reach_firmware_and_vcd(tmp):
          "expect": {"uart_contains": ["PASS gpio_irq", "gpio: rising edges 2"],
                     "exit": "firmware_exit"}}
     vcd = os.path.join(tmp, "gpio.vcd")
-    r = run(write(tmp, "gpio_irq", s), "--vcd", vcd)
+    trace = os.path.join(tmp, "gpio_trace.json")
+    r = run(write(tmp, "gpio_irq", s), "--vcd", vcd, "--trace", trace)
     check(r.returncode == 0, "gpio_irq firmware sees the scenario's GPIO levels", r.stderr[-800:])
     with open(vcd) as f:
         text = f.read()
@@ -102,6 +103,13 @@ def gpio_levels_reach_firmware_and_vcd(tmp):
     outs = [(t, v) for t, k, v in changes if k == "out" and t > 0]
     check(len(outs) >= 1 and outs[0][1] == "1" and 1000000 < outs[0][0] < 1100000,
           "gpio0_8 driven by firmware just after the first edge", changes)
+    with open(trace) as f:
+        events = json.load(f)["traceEvents"]
+    pin3 = [(e["ts"], e["args"]["pin3"]) for e in events
+            if e.get("ph") == "C" and e.get("name") == "gpio0"]
+    ups = [ts for ts, lv in pin3 if lv == 1]
+    check(pin3 and abs(ups[0] - 1000.0) < 0.001 and any(abs(ts - 3000.0) < 0.001 for ts in ups),
+          "the trace's gpio0 counter shows pin 3 rising at 1 and 3 ms", pin3)
 
 
 def uart_port_and_console(tmp):
