@@ -31,21 +31,7 @@ static void write_next(const char *name, uint32_t min_ram)
 /* alpha and beta take 4 KiB each, 16 and 32 KiB fill the other 48. */
 static void setup_full(void)
 {
-    fake_reset();
-    fake_tbf s = {.name = "alpha", .min_ram = 2700, .binary_size = 64};
-    uaddr at = FAKE_APPS;
-    at += fake_tbf_write(at, &s);
-    s.name = "beta";
-    at += fake_tbf_write(at, &s);
-    s.name = "big16";
-    s.min_ram = 14000;
-    at += fake_tbf_write(at, &s);
-    s.name = "big32";
-    s.min_ram = 30000;
-    fake_tbf_write(at, &s);
-    ck_assert_uint_eq(loader_scan(), 4);
-    alpha = proc_find("alpha", 5);
-    beta = proc_find("beta", 4);
+    fake_load_full_ram(&alpha, &beta);
     ck_assert_uint_eq(loader_find_block(12), 0);
     ck_assert_uint_eq(proc_set_brk(alpha, proc_block(alpha) + 2048), 0);
     capsules_init();

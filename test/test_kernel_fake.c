@@ -428,3 +428,24 @@ uint32_t fake_syscall(struct proc *p, unsigned cls, uint32_t r0, uint32_t r1, ui
     }
     return frame[FR_R0];
 }
+
+void fake_load_full_ram(struct proc **alpha, struct proc **beta)
+{
+    fake_reset();
+    fake_tbf s = {.name = "alpha", .min_ram = 2700, .binary_size = 64};
+    uaddr at = FAKE_APPS;
+    at += fake_tbf_write(at, &s);
+    s.name = "beta";
+    at += fake_tbf_write(at, &s);
+    s.name = "big16";
+    s.min_ram = 14000;
+    at += fake_tbf_write(at, &s);
+    s.name = "big32";
+    s.min_ram = 30000;
+    fake_tbf_write(at, &s);
+    ck_assert_uint_eq(loader_scan(), 4);
+    *alpha = proc_find("alpha", 5);
+    *beta = proc_find("beta", 4);
+    ck_assert_ptr_nonnull(*alpha);
+    ck_assert_ptr_nonnull(*beta);
+}

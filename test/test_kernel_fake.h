@@ -62,6 +62,10 @@ typedef struct fake_tbf {
 uint32_t fake_tbf_write(uaddr at, const fake_tbf *spec);
 /* Recomputes the checksum of the image at `at` (after editing fields). */
 void fake_tbf_fix_checksum(uaddr at);
+/* A fresh machine whose process RAM is full: alpha and beta (4 KiB blocks
+ * each), then big16 and big32 (16 and 32 KiB) take the other 48 KiB; all
+ * four loaded.  Returns alpha and beta. */
+void fake_load_full_ram(struct proc **alpha, struct proc **beta);
 void fake_put16(uaddr at, uint16_t v);
 void fake_put32(uaddr at, uint32_t v);
 uint32_t fake_get32(uaddr at);

@@ -27,23 +27,7 @@ static void run(const char *line)
 /* alpha and beta take 4 KiB each, then 16 and 32 KiB fill the other 48. */
 static void setup(void)
 {
-    fake_reset();
-    fake_tbf s = {.name = "alpha", .min_ram = 2700, .binary_size = 64};
-    uaddr at = FAKE_APPS;
-    at += fake_tbf_write(at, &s);
-    s.name = "beta";
-    at += fake_tbf_write(at, &s);
-    s.name = "big16";
-    s.min_ram = 14000;
-    at += fake_tbf_write(at, &s);
-    s.name = "big32";
-    s.min_ram = 30000;
-    fake_tbf_write(at, &s);
-    ck_assert_uint_eq(loader_scan(), 4);
-    alpha = proc_find("alpha", 5);
-    beta = proc_find("beta", 4);
-    ck_assert_ptr_nonnull(alpha);
-    ck_assert_ptr_nonnull(beta);
+    fake_load_full_ram(&alpha, &beta);
     ck_assert_uint_eq(proc_block_size(alpha), 4096);
     ck_assert_uint_eq(loader_find_block(12), 0); /* full */
     fake_console_clear();

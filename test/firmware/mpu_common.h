@@ -23,7 +23,22 @@
 /* The SVC number unpriv_call uses to get privilege back. */
 #define SVC_PRIVILEGE 0xF0
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* A global Thumb function, and a global label on one probe instruction. */
+/* clang-format off */
+    .macro FUNC name
+    .global \name
+    .type \name, %function
+    .thumb_func
+\name:
+    .endm
+
+    .macro INSN_LABEL name
+    .global \name
+\name:
+    .endm
+/* clang-format on */
+#else
 #include <stddef.h>
 
 #include "fw.h"

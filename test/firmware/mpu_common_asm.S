@@ -9,18 +9,6 @@
     .thumb
     .text
 
-    .macro FUNC name
-    .global \name
-    .type \name, %function
-    .thumb_func
-\name:
-    .endm
-
-    .macro INSN_LABEL name
-    .global \name
-\name:
-    .endm
-
 /* uint32_t unpriv_call(unpriv_fn fn, uint32_t a, uint32_t b) */
     FUNC unpriv_call
     push {r4, lr}                   @ on MSP, out of the unprivileged code's reach

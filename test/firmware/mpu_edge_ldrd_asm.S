@@ -7,18 +7,6 @@
     .thumb
     .text
 
-    .macro FUNC name
-    .global \name
-    .type \name, %function
-    .thumb_func
-\name:
-    .endm
-
-    .macro INSN_LABEL name
-    .global \name
-\name:
-    .endm
-
 /* uint32_t ldrd_then_load(uint32_t addr, uint32_t other): LDRD r0, r1 from
  * addr, then LDR from other; returns what the LDR loaded or the sentinel. */
     FUNC ldrd_then_load

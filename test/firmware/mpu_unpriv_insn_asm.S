@@ -7,18 +7,6 @@
     .thumb
     .text
 
-    .macro FUNC name
-    .global \name
-    .type \name, %function
-    .thumb_func
-\name:
-    .endm
-
-    .macro INSN_LABEL name
-    .global \name
-\name:
-    .endm
-
 /* uint32_t probe_ldrt(uint32_t addr, uint32_t sentinel) */
     FUNC probe_ldrt
     INSN_LABEL probe_ldrt_insn
