@@ -68,22 +68,11 @@ static scenario_fault run_fault(const campaign *c, const campaign_run *r)
     return c->s->faults[r->fault];
 }
 
-/* When a fault is due: the same arithmetic as scenario_faults.c, which
- * schedules it (a drawn time is a 32-bit fraction of its window). */
-static uint64_t due_cycle(const scenario_fault *f, uint64_t hz)
-{
-    if (!f->at_drawn) {
-        return duration_cycles(f->at, hz);
-    }
-    uint64_t lo = duration_cycles(f->window_lo, hz), hi = duration_cycles(f->window_hi, hz);
-    return lo + (uint64_t)((double)(hi - lo) * ((double)f->at_frac / 4294967296.0));
-}
-
 static void set_times(campaign *c)
 {
     for (unsigned k = 0; k < c->num_runs; k++) {
         scenario_fault f = run_fault(c, &c->runs[k]);
-        c->runs[k].at = due_cycle(&f, c->b.clock_hz);
+        c->runs[k].at = scenario_fault_cycle(&f, c->b.clock_hz);
     }
 }
 

@@ -11,10 +11,6 @@
 #include "fault_state.h"
 #include "machine_internal.h"
 
-/* Translated code covers at most this much of a page to drop (the flash
- * controller's page size is the same). */
-#define INJECT_PAGE 1024u
-
 enum fault_event_kind { FE_FLIP, FE_REGISTER, FE_REGION, FE_PROCESS, FE_BROWNOUT };
 
 struct fault_event {
@@ -46,25 +42,21 @@ struct fault_state *fault_state_get(machine *m)
     return m->fstate;
 }
 
-/* Flash holds code translated without its bytes: drop both caches of the
- * page, as the flash controller does.  Code in RAM is compared on use, but
- * dropping it too costs nothing worth measuring. */
+/* machine_write_memory drops the page's translated and decoded code, so a
+ * flip in flash runs as flipped. */
 static bool flip_memory(machine *m, machine_injection *w)
 {
     uint8_t byte;
-    if (uc_mem_read(m->uc, w->address, &byte, 1) != UC_ERR_OK) {
+    if (machine_read_memory(m, w->address, &byte, 1) != 0) {
         return false;
     }
     w->before = byte;
     byte ^= (uint8_t)(1u << w->bit);
-    if (uc_mem_write(m->uc, w->address, &byte, 1) != UC_ERR_OK ||
-        uc_mem_read(m->uc, w->address, &byte, 1) != UC_ERR_OK) {
+    if (machine_write_memory(m, w->address, &byte, 1) != 0 ||
+        machine_read_memory(m, w->address, &byte, 1) != 0) {
         return false;
     }
     w->after = byte; /* read back: what the guest will see */
-    uint64_t page = w->address & ~(uint64_t)(INJECT_PAGE - 1u);
-    uc_ctl_remove_cache(m->uc, page, page + INJECT_PAGE);
-    block_cache_flush(m->blocks);
     return true;
 }
 
