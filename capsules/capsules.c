@@ -1,4 +1,5 @@
-/* The board's driver table and the capsules' share of the kernel loop. */
+/* The board's driver table (the host unit tests have their own, with a
+ * test driver: test/test_kernel_fake.c). */
 #include "../kernel/bench.h"
 #include "capsules.h"
 
@@ -9,21 +10,3 @@ const driver *const kernel_drivers[] = {
 #endif
 };
 const unsigned kernel_driver_count = sizeof kernel_drivers / sizeof kernel_drivers[0];
-
-void capsules_init(void)
-{
-    button_init();
-}
-
-void capsules_events(uint32_t events)
-{
-    if (events & EV_ALARM) {
-        alarm_handle_event();
-    }
-    if (events & EV_UART_RX) {
-        console_handle_rx();
-    }
-    if (events & EV_UART_TX) {
-        console_handle_tx();
-    }
-}

@@ -292,24 +292,6 @@ const driver *const kernel_drivers[] = {&alarm_driver, &console_driver, &led_dri
                                         &fake_test_driver};
 const unsigned kernel_driver_count = sizeof kernel_drivers / sizeof kernel_drivers[0];
 
-void capsules_init(void)
-{
-    button_init();
-}
-
-void capsules_events(uint32_t events)
-{
-    if (events & EV_ALARM) {
-        alarm_handle_event();
-    }
-    if (events & EV_UART_RX) {
-        console_handle_rx();
-    }
-    if (events & EV_UART_TX) {
-        console_handle_tx();
-    }
-}
-
 /* ---- TBF images --------------------------------------------------------------------- */
 
 void fake_put16(uaddr at, uint16_t v)
