@@ -7,7 +7,6 @@
 #include "../capsules/capsules.h"
 #include "../kernel/abi.h"
 #include "../kernel/kernel.h"
-#include "../kernel/loader.h"
 #include "check_main.h"
 #include "test_kernel_fake.h"
 
@@ -16,14 +15,7 @@ static uint32_t r[4];
 
 static void setup(void)
 {
-    fake_reset();
-    fake_tbf s = {.name = "a", .min_ram = 2700, .binary_size = 64};
-    uaddr next = FAKE_APPS + fake_tbf_write(FAKE_APPS, &s);
-    s.name = "b";
-    fake_tbf_write(next, &s);
-    ck_assert_uint_eq(loader_scan(), 2);
-    a = proc_slot(0);
-    b = proc_slot(1);
+    fake_load_two(&a, &b);
     ck_assert_uint_eq(proc_set_brk(a, proc_block(a) + 2048), 0); /* room for buffers */
     ck_assert_uint_eq(proc_set_brk(b, proc_block(b) + 2048), 0);
     capsules_init();

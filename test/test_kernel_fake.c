@@ -431,3 +431,15 @@ void fake_load_full_ram(struct proc **alpha, struct proc **beta)
     ck_assert_ptr_nonnull(*alpha);
     ck_assert_ptr_nonnull(*beta);
 }
+
+void fake_load_two(struct proc **a, struct proc **b)
+{
+    fake_reset();
+    fake_tbf s = {.name = "a", .min_ram = 2700, .binary_size = 64};
+    uaddr next = FAKE_APPS + fake_tbf_write(FAKE_APPS, &s);
+    s.name = "b";
+    fake_tbf_write(next, &s);
+    ck_assert_uint_eq(loader_scan(), 2);
+    *a = proc_slot(0);
+    *b = proc_slot(1);
+}

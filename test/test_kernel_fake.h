@@ -66,6 +66,9 @@ void fake_tbf_fix_checksum(uaddr at);
  * each), then big16 and big32 (16 and 32 KiB) take the other 48 KiB; all
  * four loaded.  Returns alpha and beta. */
 void fake_load_full_ram(struct proc **alpha, struct proc **beta);
+/* A fresh machine with two processes, "a" in slot 0 and "b" in slot 1
+ * (4 KiB blocks). */
+void fake_load_two(struct proc **a, struct proc **b);
 void fake_put16(uaddr at, uint16_t v);
 void fake_put32(uaddr at, uint32_t v);
 uint32_t fake_get32(uaddr at);
