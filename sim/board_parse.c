@@ -198,12 +198,12 @@ static int parse_access(const pctx *c, const cJSON *v, const char *path, board_m
     return fail(c, path, "expected \"rx\" (flash), \"rwx\" (RAM), \"r\" or \"rw\"");
 }
 
-static int parse_memory(const pctx *c, const cJSON *obj, const char *path, board *b)
+/* A memory or device entry starts alike: an object with only the allowed
+ * keys and a "name" no other entry of the board has. */
+static int begin_named(const pctx *c, const cJSON *obj, const char *path, const char *const *keys,
+                       const board *b, char name[BOARD_NAME_MAX])
 {
-    static const char *const keys[] = {"name", "base", "size", "access", NULL};
-    board_memory *m = &b->memory[b->num_memory];
     char kp[PATH_MAX_LEN];
-    uint64_t base, size;
     const cJSON *v;
     if (!cJSON_IsObject(obj)) {
         return fail(c, path, "expected an object");
@@ -212,8 +212,21 @@ static int parse_memory(const pctx *c, const cJSON *obj, const char *path, board
         return -1;
     }
     join(kp, path, "name");
-    if (!(v = require(c, obj, path, "name")) || get_name(c, v, kp, m->name) ||
-        check_unique_name(c, b, kp, m->name)) {
+    if (!(v = require(c, obj, path, "name")) || get_name(c, v, kp, name) ||
+        check_unique_name(c, b, kp, name)) {
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_memory(const pctx *c, const cJSON *obj, const char *path, board *b)
+{
+    static const char *const keys[] = {"name", "base", "size", "access", NULL};
+    board_memory *m = &b->memory[b->num_memory];
+    char kp[PATH_MAX_LEN];
+    uint64_t base, size;
+    const cJSON *v;
+    if (begin_named(c, obj, path, keys, b, m->name) != 0) {
         return -1;
     }
     join(kp, path, "base");
@@ -360,15 +373,7 @@ static int parse_device(const pctx *c, const cJSON *obj, const char *path, board
     char kp[PATH_MAX_LEN];
     uint64_t base;
     const cJSON *v;
-    if (!cJSON_IsObject(obj)) {
-        return fail(c, path, "expected an object");
-    }
-    if (check_keys(c, obj, path, keys) != 0) {
-        return -1;
-    }
-    join(kp, path, "name");
-    if (!(v = require(c, obj, path, "name")) || get_name(c, v, kp, d->name) ||
-        check_unique_name(c, b, kp, d->name)) {
+    if (begin_named(c, obj, path, keys, b, d->name) != 0) {
         return -1;
     }
     join(kp, path, "type");
