@@ -1,6 +1,8 @@
 /* Down-counter arithmetic shared by the timer models (see downcounter.h). */
 #include "downcounter.h"
 
+#include <assert.h>
+
 uint64_t downcounter_tick_at(uint64_t cycle, uint64_t core_hz, uint64_t tick_hz)
 {
     return cycle / core_hz * tick_hz + cycle % core_hz * tick_hz / core_hz;
@@ -39,4 +41,11 @@ uint64_t downcounter_next_wrap(uint32_t value, uint32_t reload, uint64_t sync_ti
 {
     uint64_t first = downcounter_ticks_to_wrap(value, reload);
     return first == DOWNCOUNTER_NEVER ? DOWNCOUNTER_NEVER : sync_tick + first;
+}
+
+uint64_t downcounter_pclk(uint64_t core_hz, uint64_t pclk_hz)
+{
+    pclk_hz = pclk_hz != 0 ? pclk_hz : core_hz;
+    assert(core_hz > 0 && core_hz <= UINT32_MAX && pclk_hz <= UINT32_MAX);
+    return pclk_hz;
 }

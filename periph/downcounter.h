@@ -18,6 +18,11 @@
 /* "No 1 -> 0 step is coming." */
 #define DOWNCOUNTER_NEVER UINT64_MAX
 
+/* The rate a CMSDK timer counts at: its PCLK, 0 meaning the core clock.
+ * Both rates must be below 2^32 Hz, which keeps the tick arithmetic within
+ * 64 bits (asserted: a board file cannot give more). */
+uint64_t downcounter_pclk(uint64_t core_hz, uint64_t pclk_hz);
+
 /* Ticks of a `tick_hz` clock completed by core cycle `cycle`, exactly. */
 uint64_t downcounter_tick_at(uint64_t cycle, uint64_t core_hz, uint64_t tick_hz);
 

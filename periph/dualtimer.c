@@ -326,11 +326,7 @@ static const device_ops dualtimer_ops = {
 cmsdk_dualtimer *cmsdk_dualtimer_create(const char *name, uint32_t base, const vclock *clk,
                                         uint64_t pclk_hz, irq_line irq)
 {
-    if (pclk_hz == 0) {
-        pclk_hz = clk->hz; /* 0: PCLK is the core clock */
-    }
-    /* Both rates below 2^32 Hz keep the tick arithmetic within 64 bits. */
-    assert(clk->hz > 0 && clk->hz <= UINT32_MAX && pclk_hz <= UINT32_MAX);
+    pclk_hz = downcounter_pclk(clk->hz, pclk_hz);
     cmsdk_dualtimer *t = calloc(1, sizeof(*t));
     assert(t != NULL);
     snprintf(t->name, sizeof(t->name), "%s", name);

@@ -218,12 +218,7 @@ static const device_ops timer_ops = {
 cmsdk_timer *cmsdk_timer_create(const char *name, uint32_t base, const vclock *clk,
                                 uint64_t pclk_hz, irq_line irq)
 {
-    /* Both rates below 2^32 Hz keep the tick arithmetic within 64 bits. */
-    if (pclk_hz == 0) {
-        pclk_hz = clk->hz; /* 0: PCLK is the core clock */
-    }
-    assert(clk->hz > 0 && clk->hz <= UINT32_MAX);
-    assert(pclk_hz <= UINT32_MAX);
+    pclk_hz = downcounter_pclk(clk->hz, pclk_hz);
     cmsdk_timer *t = calloc(1, sizeof(*t));
     assert(t != NULL);
     snprintf(t->name, sizeof(t->name), "%s", name);
