@@ -78,8 +78,9 @@ static int parse_args(int argc, char **argv, scenario_args *a)
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "usage: bulwark run SCENARIO.json [--report FILE.json] [--junit FILE.xml] "
-                        "[--trace FILE.json] [--vcd FILE.vcd] [--seed N] [--build-dir DIR]\n");
+        fprintf(stderr,
+                "usage: bulwark run SCENARIO.json [--report FILE.json] [--junit FILE.xml] "
+                "[--trace FILE.json] [--vcd FILE.vcd] [--seed N] [--build-dir DIR] [--quiet]\n");
         return EXIT_BAD_INPUT;
     }
     a->file = argv[optind];
